@@ -1,0 +1,127 @@
+package org.syshotplug.sequencer.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.osgi.util.promise.Deferred;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Phase;
+import org.syshotplug.api.ProgressListener;
+import org.syshotplug.api.RequestStatus;
+
+/** One request from submission to its result: what it holds while it waits and while it runs. */
+final class RequestRun {
+
+    final HotplugRequest request;
+    final ProgressListener listener;
+    final Deferred<HotplugResult> deferred;
+    final Instant submitted;
+    /** Counted down once the result is out, so an unbinding handler can wait for the request to end. */
+    final CountDownLatch ended = new CountDownLatch(1);
+
+    // Set by the worker when the request starts, under the sequencer's lock.
+    volatile Instant started;
+    volatile long startedNanos;
+    volatile Duration callDeadline;
+    volatile List<RegisteredHandler> chain = List.of();
+    volatile Phase phase;
+
+    private volatile List<DeviceRef> devices;
+    private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
+
+    RequestRun(HotplugRequest request, ProgressListener listener, Deferred<HotplugResult> deferred) {
+        this.request = request;
+        this.listener = listener;
+        this.deferred = deferred;
+        this.submitted = Instant.now();
+        this.devices = request.targets();
+    }
+
+    List<DeviceRef> devices() {
+        return devices;
+    }
+
+    /**
+     * The types a handler's {@code hotplug.devices} is matched against: those of the targets as
+     * submitted plus those of the devices they resolved to, so a container's eject handler and the
+     * CPU handler of the CPUs inside it both take part.
+     */
+    Set<String> deviceTypes() {
+        Set<String> types = new LinkedHashSet<>();
+        request.targets().forEach(d -> types.add(d.type()));
+        devices.forEach(d -> types.add(d.type()));
+        return types;
+    }
+
+    synchronized void resolve(DeviceRef target, Collection<DeviceRef> resolved) {
+        List<DeviceRef> now = devices;
+        int at = now.indexOf(target);
+        if (at < 0) {
+            throw new IllegalArgumentException("cannot resolve " + target + ": it is not among the request's devices " + now);
+        }
+        List<DeviceRef> next = new ArrayList<>(now.subList(0, at));
+        for (DeviceRef d : checked(resolved)) {
+            if (!next.contains(d) && !now.subList(at + 1, now.size()).contains(d)) {
+                next.add(d);
+            }
+        }
+        next.addAll(now.subList(at + 1, now.size()));
+        devices = List.copyOf(next);
+    }
+
+    synchronized void addDevices(Collection<DeviceRef> more) {
+        List<DeviceRef> next = new ArrayList<>(devices);
+        for (DeviceRef d : checked(more)) {
+            if (!next.contains(d)) {
+                next.add(d);
+            }
+        }
+        devices = List.copyOf(next);
+    }
+
+    /** This handler's scratch space for this request, the same map in execute and in rollback. */
+    Map<String, Object> attributes(RegisteredHandler handler) {
+        synchronized (attributes) {
+            return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());
+        }
+    }
+
+    /**
+     * The longest the request can still hold its chain: every call is bounded by the call deadline,
+     * and each handler is called at most twice (execute and rollback).
+     */
+    Duration maxRuntime() {
+        Duration d = callDeadline == null ? Duration.ZERO : callDeadline;
+        return d.multipliedBy(2L * chain.size() + 1);
+    }
+
+    RequestStatus status() {
+        return started == null
+                ? new RequestStatus(request, RequestStatus.State.QUEUED, null, submitted, null)
+                : new RequestStatus(request, RequestStatus.State.RUNNING, phase, submitted, started);
+    }
+
+    private static List<DeviceRef> checked(Collection<DeviceRef> devices) {
+        if (devices == null) {
+            throw new IllegalArgumentException("device collection is null");
+        }
+        List<DeviceRef> out = new ArrayList<>(devices.size());
+        for (DeviceRef d : devices) {
+            if (d == null) {
+                throw new IllegalArgumentException("device collection contains null");
+            }
+            out.add(d);
+        }
+        return out;
+    }
+}

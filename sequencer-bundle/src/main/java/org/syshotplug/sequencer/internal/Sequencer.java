@@ -1,0 +1,721 @@
+package org.syshotplug.sequencer.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.util.promise.Deferred;
+import org.osgi.util.promise.Promise;
+import org.osgi.util.promise.PromiseFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.Errno;
+import org.syshotplug.api.HandlerInfo;
+import org.syshotplug.api.HotplugError;
+import org.syshotplug.api.HotplugEvents;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.HotplugService;
+import org.syshotplug.api.Outcome;
+import org.syshotplug.api.Phase;
+import org.syshotplug.api.Progress;
+import org.syshotplug.api.ProgressListener;
+import org.syshotplug.api.RequestStatus;
+import org.syshotplug.api.StepRecord;
+import org.syshotplug.spi.HotplugException;
+import org.syshotplug.spi.HotplugHandler;
+
+/**
+ * The hot-plug engine, usable without OSGi: one worker runs requests one at a time from a bounded
+ * FIFO queue through a snapshot of the matching handlers (validate, execute, commit; rollback in
+ * reverse on an execute failure), like the kernel's single hot-plug lock.
+ *
+ * <p>Every handler call runs on a thread of its own and is awaited with the call deadline, so an
+ * overrunning handler fails its step and is quarantined while the queue moves on.
+ */
+public final class Sequencer implements HotplugService, AutoCloseable {
+
+    /** Service property carrying the symbolic name of the bundle that registered a handler. */
+    public static final String BUNDLE_PROPERTY = "sequencer.bundle";
+    /** The MDC key holding the id of the request being worked on. */
+    public static final String MDC_REQUEST_ID = "request.id";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final EventSink events;
+    private final PromiseFactory promises = new PromiseFactory(null);
+    private final ExecutorService calls;
+    private final Thread worker;
+    private final AtomicLong fallbackServiceIds = new AtomicLong(1_000_000_000L);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    // Guarded by lock.
+    private final Deque<RequestRun> queue = new ArrayDeque<>();
+    private final Set<String> activeIds = new HashSet<>();
+    private final Deque<HotplugResult> history = new ArrayDeque<>();
+    private final Map<HotplugHandler, RegisteredHandler> registrations = new LinkedHashMap<>();
+    private RequestRun running;
+    private boolean closed;
+
+    /** Immutable, in chain order; replaced under lock so a request's snapshot is one consistent view. */
+    private volatile List<RegisteredHandler> chain = List.of();
+    private volatile SequencerSettings settings;
+
+    public Sequencer(SequencerSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param settings queue capacity, default call deadline, trace, history size
+     * @param events   where request events go, or null for none
+     */
+    public Sequencer(SequencerSettings settings, EventSink events) {
+        this.settings = settings == null ? SequencerSettings.defaults() : settings;
+        this.events = events;
+        int instance = INSTANCES.incrementAndGet();
+        AtomicInteger callThreads = new AtomicInteger();
+        ThreadFactory callFactory = r -> {
+            Thread t = new Thread(r, "hotplug-call-" + instance + "-" + callThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Unbounded on purpose: a wedged handler keeps its thread, and the next call needs a fresh one.
+        this.calls = Executors.newCachedThreadPool(callFactory);
+        this.worker = new Thread(this::work, "hotplug-sequencer-" + instance);
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    /**
+     * Adds a handler to the chain; the next request to start uses it.
+     *
+     * @param serviceProperties {@code hotplug.*} keys, and optionally {@code service.id},
+     *                          {@code service.ranking}, {@code component.name}, {@link #BUNDLE_PROPERTY}
+     * @throws IllegalArgumentException when the hotplug properties are malformed or the handler is already added
+     */
+    public void addHandler(HotplugHandler handler, Map<String, ?> serviceProperties) {
+        RegisteredHandler added = RegisteredHandler.of(handler, serviceProperties, fallbackServiceIds.incrementAndGet());
+        lock.lock();
+        try {
+            if (registrations.containsKey(handler)) {
+                throw new IllegalArgumentException("handler " + added.name() + " is already in the chain");
+            }
+            registrations.put(handler, added);
+            publishChain();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("handler {} joined the chain: bundle {}", added, added.bundle());
+    }
+
+    /**
+     * Takes new service properties for a handler already in the chain (its statistics and any
+     * quarantine stay: only a new registration lifts a quarantine).
+     */
+    public void updateHandler(HotplugHandler handler, Map<String, ?> serviceProperties) {
+        lock.lock();
+        try {
+            RegisteredHandler old = registrations.get(handler);
+            if (old == null) {
+                throw new IllegalArgumentException("handler " + handler + " is not in the chain");
+            }
+            registrations.put(handler, old.modified(serviceProperties));
+            publishChain();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes a handler from the chain. If the running request holds it, waits until that request
+     * has ended (bounded by the longest the request can run given its call deadline), so a handler
+     * never vanishes under the request that uses it.
+     *
+     * @return true if the handler was in the chain
+     */
+    public boolean removeHandler(HotplugHandler handler) {
+        RegisteredHandler removed;
+        RequestRun holder;
+        lock.lock();
+        try {
+            removed = registrations.remove(handler);
+            if (removed == null) {
+                return false;
+            }
+            publishChain();
+            holder = running != null && running.chain.contains(removed) ? running : null;
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("handler {} left the chain", removed);
+        if (holder != null && !Thread.currentThread().getName().startsWith("hotplug-call-")) {
+            awaitEnd(holder, removed);
+        }
+        return true;
+    }
+
+    private void awaitEnd(RequestRun holder, RegisteredHandler removed) {
+        long deadline = holder.startedNanos + holder.maxRuntime().toNanos();
+        long wait = deadline - System.nanoTime();
+        try {
+            if (!holder.ended.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                LOG.warn("handler {} removed while request {} still runs after {} ms; it may be called once more",
+                        removed, holder.request.id(), holder.maxRuntime().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void publishChain() {
+        List<RegisteredHandler> next = new ArrayList<>(registrations.values());
+        next.sort(RegisteredHandler.CHAIN);
+        chain = List.copyOf(next);
+    }
+
+    // ------------------------------------------------------------------ settings
+
+    /** Applies new settings: capacity to the next submission, deadline and trace to the next call. */
+    public void updateSettings(SequencerSettings next) {
+        lock.lock();
+        try {
+            this.settings = next;
+            while (history.size() > next.historySize()) {
+                history.removeFirst();
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("settings now {}", next);
+    }
+
+    public SequencerSettings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------ HotplugService
+
+    @Override
+    public Promise<HotplugResult> submit(HotplugRequest request) {
+        return submit(request, null);
+    }
+
+    @Override
+    public Promise<HotplugResult> submit(HotplugRequest request, ProgressListener listener) {
+        if (request == null) {
+            throw new IllegalArgumentException("request is null");
+        }
+        Deferred<HotplugResult> deferred = promises.deferred();
+        RequestRun run = new RequestRun(request, listener, deferred);
+        String refusal;
+        lock.lock();
+        try {
+            int capacity = settings.queueCapacity();
+            if (closed) {
+                refusal = "the sequencer is stopped; request " + request.id() + " was not queued";
+            } else if (activeIds.contains(request.id())) {
+                refusal = "request id " + request.id() + " is already queued or running; use a new id";
+            } else if (queue.size() >= capacity) {
+                refusal = "the request queue is full (" + capacity + " waiting); retry when requests have finished"
+                        + " or raise queueCapacity of configuration org.syshotplug.sequencer";
+            } else {
+                refusal = null;
+                queue.addLast(run);
+                activeIds.add(request.id());
+                queued.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refusal != null) {
+            LOG.warn("request {} rejected: {}", request.id(), refusal);
+            finishUnstarted(run, Outcome.REJECTED, new HotplugError(null, null, Errno.EAGAIN, false, refusal));
+        } else {
+            post(HotplugEvents.QUEUED, run, Map.of());
+        }
+        return deferred.getPromise();
+    }
+
+    @Override
+    public boolean cancel(String requestId) {
+        RequestRun found = null;
+        lock.lock();
+        try {
+            for (RequestRun r : queue) {
+                if (r.request.id().equals(requestId)) {
+                    found = r;
+                    break;
+                }
+            }
+            if (found == null) {
+                return false;
+            }
+            queue.remove(found);
+            activeIds.remove(requestId);
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("request {} cancelled while queued", requestId);
+        finishUnstarted(found, Outcome.CANCELLED,
+                new HotplugError(null, null, Errno.ECANCELED, false, "cancelled while queued; nothing ran"));
+        return true;
+    }
+
+    @Override
+    public List<RequestStatus> requests() {
+        lock.lock();
+        try {
+            List<RequestStatus> out = new ArrayList<>(queue.size() + 1);
+            if (running != null) {
+                out.add(running.status());
+            }
+            queue.forEach(r -> out.add(r.status()));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<HotplugResult> history(int max) {
+        lock.lock();
+        try {
+            List<HotplugResult> all = new ArrayList<>(history);
+            int n = Math.max(0, Math.min(max, all.size()));
+            return List.copyOf(all.subList(all.size() - n, all.size()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<HandlerInfo> handlers() {
+        return chain.stream().map(RegisteredHandler::info).toList();
+    }
+
+    /**
+     * Stops taking requests, reports the queued ones {@link Outcome#ABORTED}, lets the running one end
+     * (bounded by its deadline) and stops the worker.
+     */
+    @Override
+    public void close() {
+        List<RequestRun> dropped;
+        RequestRun current;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            dropped.forEach(r -> activeIds.remove(r.request.id()));
+            current = running;
+            queued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (RequestRun r : dropped) {
+            finishUnstarted(r, Outcome.ABORTED, new HotplugError(null, null, Errno.ECANCELED, false,
+                    "the sequencer stopped before the request started; nothing ran"));
+        }
+        try {
+            long waitMillis = current == null ? 1000 : current.maxRuntime().toMillis() + 1000;
+            worker.join(waitMillis);
+            if (worker.isAlive()) {
+                LOG.warn("request worker still busy after {} ms at stop; interrupting it", waitMillis);
+                worker.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        calls.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ the worker
+
+    private void work() {
+        while (true) {
+            RequestRun run;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !closed) {
+                    queued.awaitUninterruptibly();
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                run = queue.removeFirst();
+                running = run;
+                // The chain is snapshotted together with marking the request running, so a handler
+                // removed from now on is known to be held by this request.
+                List<RegisteredHandler> snapshot = new ArrayList<>();
+                for (RegisteredHandler h : chain) {
+                    if (h.takesPart(run.request.operation())) {
+                        snapshot.add(h);
+                    }
+                }
+                run.chain = List.copyOf(snapshot);
+                run.callDeadline = run.request.deadline() != null ? run.request.deadline()
+                        : settings.handlerDeadline();
+                run.startedNanos = System.nanoTime();
+                run.started = Instant.now();
+            } finally {
+                lock.unlock();
+            }
+            HotplugResult result;
+            MDC.put(MDC_REQUEST_ID, run.request.id());
+            try {
+                LOG.info("request {} started with {} handlers", run.request, run.chain.size());
+                post(HotplugEvents.STARTED, run, Map.of());
+                result = new ChainRun(run).run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("request {} failed inside the sequencer", run.request.id(), e);
+                result = new HotplugResult(run.request, Outcome.ROLLBACK_FAILED, run.devices(), List.of(),
+                        new HotplugError(null, null, Errno.EIO, false, "internal sequencer error: " + e
+                                + "; the system may be in between, check the devices"),
+                        run.started, Instant.now());
+            } finally {
+                lock.lock();
+                try {
+                    running = null;
+                    activeIds.remove(run.request.id());
+                } finally {
+                    lock.unlock();
+                }
+            }
+            try {
+                finish(run, result);
+            } finally {
+                MDC.remove(MDC_REQUEST_ID);
+            }
+        }
+    }
+
+    /** One request's walk through its chain: validate, execute, commit, and the unwinding. */
+    private final class ChainRun {
+        private final RequestRun run;
+        private final List<StepRecord> steps = new ArrayList<>();
+
+        ChainRun(RequestRun run) {
+            this.run = run;
+        }
+
+        HotplugResult run() {
+            boolean bringUp = run.request.operation().isBringUp();
+
+            // Validate always ascends: resource handlers must resolve targets before device handlers look.
+            for (RegisteredHandler h : phase(Phase.VALIDATE, true)) {
+                if (!h.caresAbout(run.deviceTypes())) {
+                    continue;
+                }
+                Call c = call(h, Phase.VALIDATE);
+                if (c.failed()) {
+                    if (c.error.overridable() && forceHonoured()) {
+                        steps.set(steps.size() - 1, c.record(StepRecord.Status.OVERRIDDEN));
+                        LOG.warn("overridable veto of {} skipped by force: {}", h.name(), c.error);
+                        continue;
+                    }
+                    return result(Outcome.REJECTED, vetoError(c.error));
+                }
+            }
+            if (run.request.dryRun()) {
+                return result(Outcome.SUCCEEDED, null);
+            }
+
+            List<RegisteredHandler> executed = new ArrayList<>();
+            for (RegisteredHandler h : phase(Phase.EXECUTE, bringUp)) {
+                if (!h.caresAbout(run.deviceTypes())) {
+                    continue;
+                }
+                Call c = call(h, Phase.EXECUTE);
+                if (c.failed()) {
+                    return unwind(executed, c.error);
+                }
+                if (c.status == StepRecord.Status.OK) {
+                    executed.add(h);
+                }
+            }
+
+            for (RegisteredHandler h : phase(Phase.COMMIT, bringUp)) {
+                if (!h.caresAbout(run.deviceTypes())) {
+                    continue;
+                }
+                Call c = call(h, Phase.COMMIT);
+                if (c.failed()) {
+                    // What commit did cannot be undone, and later commit steps build on this one.
+                    return result(Outcome.COMMIT_FAILED, c.error);
+                }
+            }
+            return result(Outcome.SUCCEEDED, null);
+        }
+
+        /** Undoes the executed steps in exact reverse; every undo is tried even when one fails. */
+        private HotplugResult unwind(List<RegisteredHandler> executed, HotplugError cause) {
+            HotplugError firstRollbackError = null;
+            for (int i = executed.size() - 1; i >= 0; i--) {
+                Call c = call(executed.get(i), Phase.ROLLBACK);
+                if (c.failed() && firstRollbackError == null) {
+                    firstRollbackError = c.error;
+                }
+            }
+            if (firstRollbackError == null) {
+                return result(Outcome.ROLLED_BACK, cause);
+            }
+            return result(Outcome.ROLLBACK_FAILED, new HotplugError(firstRollbackError.handler(),
+                    firstRollbackError.device(), firstRollbackError.errno(), false,
+                    "rollback failed, the system may be in between: " + firstRollbackError.message()
+                            + " (the request had failed in " + cause.handler() + ": " + cause.message() + ")"));
+        }
+
+        private boolean forceHonoured() {
+            return run.request.force() && !run.request.operation().isBringUp();
+        }
+
+        private HotplugError vetoError(HotplugError e) {
+            if (e.overridable() && run.request.force()) {
+                return new HotplugError(e.handler(), e.device(), e.errno(), true, e.message()
+                        + " (force is honoured for remove and offline only)");
+            }
+            return e;
+        }
+
+        private List<RegisteredHandler> phase(Phase phase, boolean ascending) {
+            List<RegisteredHandler> out = new ArrayList<>();
+            for (RegisteredHandler h : run.chain) {
+                if (h.phase() == phase) {
+                    out.add(h);
+                }
+            }
+            out.sort(ascending ? RegisteredHandler.BRING_UP : RegisteredHandler.TEAR_DOWN);
+            return out;
+        }
+
+        private Call call(RegisteredHandler h, Phase stepPhase) {
+            run.phase = stepPhase;
+            List<DeviceRef> devices = run.devices();
+            String reason = h.quarantineReason();
+            if (reason != null) {
+                Call c = new Call(h, stepPhase, devices, StepRecord.Status.SKIPPED, Duration.ZERO,
+                        new HotplugError(h.name(), null, null, false, "skipped: handler " + h.name()
+                                + " is quarantined (" + reason + ")"));
+                steps.add(c.record(c.status));
+                LOG.warn("{} {}: {}", stepPhase.word(), h.name(), c.error.message());
+                return c;
+            }
+            Duration deadline = run.callDeadline;
+            long t0 = System.nanoTime();
+            Instant due = Instant.now().plus(deadline);
+            StepContext context = new StepContext(run, h,
+                    stepPhase == Phase.ROLLBACK ? Phase.EXECUTE : stepPhase, due, Sequencer.this::progress);
+            h.countCall();
+            String requestId = run.request.id();
+            Future<?> future = calls.submit(() -> {
+                MDC.put(MDC_REQUEST_ID, requestId);
+                try {
+                    if (stepPhase == Phase.ROLLBACK) {
+                        h.handler().rollback(context);
+                    } else {
+                        h.handler().handle(context);
+                    }
+                    return null;
+                } finally {
+                    MDC.remove(MDC_REQUEST_ID);
+                }
+            });
+            HotplugError error = null;
+            try {
+                future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                String why = "overran its " + deadline.toMillis() + " ms deadline in " + stepPhase.word()
+                        + " of request " + requestId + " at " + Instant.now()
+                        + "; re-register it (restart its bundle) to use it again";
+                h.quarantine(why);
+                error = new HotplugError(h.name(), null, Errno.ETIMEDOUT, false,
+                        "handler " + h.name() + " " + why + "; it is quarantined");
+                LOG.error("handler {} quarantined: {}", h.name(), why);
+            } catch (ExecutionException e) {
+                error = errorOf(h, e.getCause());
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                error = new HotplugError(h.name(), null, Errno.ECANCELED, false,
+                        "the sequencer was stopped while " + h.name() + " was running");
+            } finally {
+                context.close();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            if (error != null) {
+                h.countFailure();
+            }
+            Call c = new Call(h, stepPhase, devices, error == null ? StepRecord.Status.OK : StepRecord.Status.FAILED,
+                    took, error);
+            steps.add(c.record(c.status));
+            trace(c);
+            return c;
+        }
+
+        private void trace(Call c) {
+            if (settings.trace()) {
+                LOG.info("step {} {} {} {} in {} ms{}", c.phase.word(), c.handler.name(), c.handler.bundle(), c.status,
+                        c.took.toMillis(), c.error == null ? "" : ": " + c.error);
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("step {} {} {} in {} ms{}", c.phase.word(), c.handler.name(), c.status,
+                        c.took.toMillis(), c.error == null ? "" : ": " + c.error);
+            }
+        }
+
+        private HotplugResult result(Outcome outcome, HotplugError error) {
+            return new HotplugResult(run.request, outcome, run.devices(), steps, error, run.started, Instant.now());
+        }
+    }
+
+    private static HotplugError errorOf(RegisteredHandler h, Throwable failure) {
+        if (failure instanceof HotplugException he) {
+            return he.toError(h.name());
+        }
+        String detail = failure.getMessage() == null ? failure.getClass().getName()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        LOG.warn("handler {} threw instead of reporting a HotplugException", h.name(), failure);
+        return new HotplugError(h.name(), null, Errno.fromMessage(failure.getMessage()), false,
+                "handler " + h.name() + " failed unexpectedly: " + detail);
+    }
+
+    /** The outcome of one handler call. */
+    private static final class Call {
+        final RegisteredHandler handler;
+        final Phase phase;
+        final List<DeviceRef> devices;
+        final StepRecord.Status status;
+        final Duration took;
+        final HotplugError error;
+
+        Call(RegisteredHandler handler, Phase phase, List<DeviceRef> devices, StepRecord.Status status, Duration took,
+                HotplugError error) {
+            this.handler = handler;
+            this.phase = phase;
+            this.devices = devices;
+            this.status = status;
+            this.took = took;
+            this.error = error;
+        }
+
+        boolean failed() {
+            return status == StepRecord.Status.FAILED;
+        }
+
+        StepRecord record(StepRecord.Status s) {
+            return new StepRecord(handler.name(), handler.bundle(), phase, devices, took, s, error);
+        }
+    }
+
+    // ------------------------------------------------------------------ results, progress, events
+
+    private void finishUnstarted(RequestRun run, Outcome outcome, HotplugError error) {
+        Instant now = Instant.now();
+        finish(run, new HotplugResult(run.request, outcome, run.request.targets(), List.of(), error, now, now));
+    }
+
+    private void finish(RequestRun run, HotplugResult result) {
+        lock.lock();
+        try {
+            int max = settings.historySize();
+            if (max > 0) {
+                history.addLast(result);
+                while (history.size() > max) {
+                    history.removeFirst();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (result.outcome() == Outcome.SUCCEEDED) {
+            LOG.info("{}", result.summary());
+        } else {
+            LOG.warn("{}", result.summary());
+        }
+        try {
+            run.deferred.resolve(result);
+        } finally {
+            run.ended.countDown();
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(HotplugEvents.OUTCOME, result.outcome().name());
+        if (result.error() != null) {
+            extra.put(HotplugEvents.MESSAGE, result.error().toString());
+            if (result.error().handler() != null) {
+                extra.put(HotplugEvents.HANDLER, result.error().handler());
+            }
+            if (result.error().errno() != null) {
+                extra.put(HotplugEvents.ERRNO, result.error().errno().name());
+            }
+        }
+        post(HotplugEvents.topic(result.outcome()), run, extra);
+    }
+
+    private void progress(RequestRun run, RegisteredHandler handler, Phase phase, DeviceRef device, int done,
+            int total, String message) {
+        Progress p = new Progress(run.request.id(), handler.name(), phase, device, done, total, message);
+        if (run.listener != null) {
+            try {
+                run.listener.progress(p);
+            } catch (RuntimeException e) {
+                LOG.warn("progress listener of request {} failed", run.request.id(), e);
+            }
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(HotplugEvents.PHASE, phase.word());
+        extra.put(HotplugEvents.HANDLER, handler.name());
+        if (message != null) {
+            extra.put(HotplugEvents.MESSAGE, message);
+        }
+        if (device != null) {
+            extra.put("device", device.toString());
+        }
+        extra.put("done", done);
+        extra.put("total", total);
+        post(HotplugEvents.PROGRESS, run, extra);
+    }
+
+    private void post(String topic, RequestRun run, Map<String, Object> extra) {
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(HotplugEvents.REQUEST_ID, run.request.id());
+        props.put(HotplugEvents.OPERATION, run.request.operation().word());
+        props.put(HotplugEvents.DEVICES, run.devices().stream().map(DeviceRef::toString).toArray(String[]::new));
+        props.put(HotplugEvents.ORIGIN, run.request.origin());
+        props.putAll(extra);
+        try {
+            events.post(topic, Collections.unmodifiableMap(props));
+        } catch (RuntimeException e) {
+            LOG.warn("posting {} for request {} failed", topic, run.request.id(), e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.syshotplug.sequencer.internal;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.Phase;
+import org.syshotplug.spi.HandlerContext;
+
+/** What one handler call sees. Closed when the call ends, so a call that overran cannot change the request later. */
+final class StepContext implements HandlerContext {
+
+    /** Receives a handler's progress reports. */
+    interface ProgressSink {
+        void progress(RequestRun run, RegisteredHandler handler, Phase phase, DeviceRef device, int done, int total,
+                String message);
+    }
+
+    private final RequestRun run;
+    private final RegisteredHandler handler;
+    private final Phase phase;
+    private final Instant deadline;
+    private final ProgressSink progress;
+    private volatile boolean open = true;
+
+    StepContext(RequestRun run, RegisteredHandler handler, Phase phase, Instant deadline, ProgressSink progress) {
+        this.run = run;
+        this.handler = handler;
+        this.phase = phase;
+        this.deadline = deadline;
+        this.progress = progress;
+    }
+
+    void close() {
+        open = false;
+    }
+
+    @Override
+    public HotplugRequest request() {
+        return run.request;
+    }
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    @Override
+    public List<DeviceRef> devices() {
+        return run.devices();
+    }
+
+    @Override
+    public List<DeviceRef> devices(String type) {
+        return run.devices().stream().filter(d -> d.type().equals(type)).toList();
+    }
+
+    @Override
+    public void resolve(DeviceRef target, Collection<DeviceRef> devices) {
+        requireOpenValidate("resolve");
+        run.resolve(target, devices);
+    }
+
+    @Override
+    public void addDevices(Collection<DeviceRef> devices) {
+        requireOpenValidate("addDevices");
+        run.addDevices(devices);
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return run.attributes(handler);
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public boolean expired() {
+        return !open || Instant.now().isAfter(deadline);
+    }
+
+    @Override
+    public void progress(DeviceRef device, int done, int total, String message) {
+        if (open) {
+            progress.progress(run, handler, phase, device, done, total, message);
+        }
+    }
+
+    private void requireOpenValidate(String what) {
+        if (phase != Phase.VALIDATE) {
+            throw new IllegalStateException(what + " is allowed in the validate phase only: the device set of request "
+                    + run.request.id() + " is fixed after validate (called by " + handler.name() + " in " + phase.word() + ")");
+        }
+        if (!open) {
+            throw new IllegalStateException(what + " called by " + handler.name() + " after its call in request "
+                    + run.request.id() + " had ended");
+        }
+    }
+}
