@@ -252,7 +252,6 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             lock.unlock();
         }
         if (refusal != null) {
-            LOG.warn("request {} rejected: {}", request.id(), refusal);
             finishUnstarted(run, Outcome.REJECTED, new HotplugError(null, null, Errno.EAGAIN, false, refusal));
         } else {
             post(HotplugEvents.QUEUED, run, Map.of());
