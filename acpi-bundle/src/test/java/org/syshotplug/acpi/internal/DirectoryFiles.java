@@ -23,6 +23,7 @@ final class DirectoryFiles implements SystemFiles {
 
     private final Path root;
     private final List<String> writes = new ArrayList<>();
+    private final java.util.Map<String, Errno> failingWrites = new java.util.HashMap<>();
 
     DirectoryFiles(Path root) {
         try {
@@ -34,6 +35,12 @@ final class DirectoryFiles implements SystemFiles {
 
     List<String> writes() {
         return writes;
+    }
+
+    /** Makes every write to {@code path} fail with {@code errno}, as the kernel would answer. */
+    DirectoryFiles failWrites(String path, Errno errno) {
+        failingWrites.put(path, errno);
+        return this;
     }
 
     private Path at(String path) {
@@ -58,6 +65,10 @@ final class DirectoryFiles implements SystemFiles {
 
     @Override
     public void write(String path, String value) throws SystemFileException {
+        Errno failure = failingWrites.get(path);
+        if (failure != null) {
+            throw new SystemFileException(failure, path, value);
+        }
         writes.add(path + "=" + value);
         try {
             Files.writeString(at(path), value);

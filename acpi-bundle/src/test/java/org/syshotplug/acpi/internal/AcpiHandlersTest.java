@@ -1,0 +1,212 @@
+package org.syshotplug.acpi.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.Errno;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.Operation;
+import org.syshotplug.api.Phase;
+import org.syshotplug.spi.HotplugException;
+
+class AcpiHandlersTest {
+
+    static final String CONTAINER_EJECT = "/sys/bus/acpi/devices/ACPI0004:00/eject";
+
+    @TempDir
+    Path dir;
+    SysTree tree;
+    DirectoryFiles files;
+
+    @BeforeEach
+    void machine() {
+        tree = SysTree.containerMachine(dir);
+        files = new DirectoryFiles(dir);
+    }
+
+    static RecordingContext validate(Operation op, DeviceRef... targets) {
+        return new RecordingContext(HotplugRequest.of(op, targets), Phase.VALIDATE);
+    }
+
+    static List<DeviceRef> expectedContainerDevices(DeviceRef container) {
+        List<DeviceRef> out = new ArrayList<>(List.of(container, DeviceRef.cpu(2), DeviceRef.cpu(3)));
+        for (int b = 8; b < 12; b++) {
+            out.add(DeviceRef.memory(b));
+        }
+        return out;
+    }
+
+    @Test
+    void namespacePathOfAContainerResolvesToItsCpusAndMemoryBlocks() throws Exception {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0"));
+
+        new AcpiResourceHandler(files).handle(ctx);
+
+        assertEquals(expectedContainerDevices(DeviceRef.of("acpi", "ACPI0004:00")), ctx.devices());
+    }
+
+    @Test
+    void containerTargetKeepsItsTypeAndResolvesTheSame() throws Exception {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0004:00"));
+
+        new AcpiResourceHandler(files).handle(ctx);
+
+        assertEquals(expectedContainerDevices(DeviceRef.of("container", "ACPI0004:00")), ctx.devices());
+    }
+
+    @Test
+    void processorObjectResolvesToItsCpu() throws Exception {
+        RecordingContext ctx = validate(Operation.ADD, DeviceRef.of("acpi", "ACPI0007:02"));
+
+        new AcpiResourceHandler(files).handle(ctx);
+
+        assertEquals(List.of(DeviceRef.of("acpi", "ACPI0007:02"), DeviceRef.cpu(2)), ctx.devices());
+    }
+
+    @Test
+    void deviceNamedTwiceThroughAContainerAppearsOnce() throws Exception {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(3), DeviceRef.of("acpi", "ACPI0004:00"));
+
+        new AcpiResourceHandler(files).handle(ctx);
+
+        assertEquals(1, ctx.devices().stream().filter(DeviceRef.cpu(3)::equals).count());
+        assertEquals(7, ctx.devices().size());
+    }
+
+    @Test
+    void unknownObjectIsVetoedWithEnodev() {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:07"));
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiResourceHandler(files).handle(ctx));
+
+        assertEquals(Errno.ENODEV, e.errno());
+        assertTrue(e.getMessage().contains("hotplug:acpi"), e.getMessage());
+    }
+
+    @Test
+    void processorNamedAsContainerIsVetoed() {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0007:02"));
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiResourceHandler(files).handle(ctx));
+
+        assertEquals(Errno.EINVAL, e.errno());
+    }
+
+    @Test
+    void requestWithoutFirmwareTargetsIsLeftAlone() throws Exception {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(2));
+
+        new AcpiResourceHandler(files).handle(ctx);
+        new AcpiBusValidator(files).handle(ctx);
+
+        assertEquals(List.of(DeviceRef.cpu(2)), ctx.devices());
+    }
+
+    @Test
+    void busValidatorAcceptsRemovalOfAPresentEjectableContainer() throws Exception {
+        new AcpiBusValidator(files).handle(validate(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0")));
+    }
+
+    @Test
+    void removalOfAnObjectWithoutEjectPointsToItsEjectableContainer() {
+        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0007:02"));
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiBusValidator(files).handle(ctx));
+
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
+        assertTrue(e.getMessage().contains("acpi:ACPI0004:00"), e.getMessage());
+        assertFalse(e.overridable());
+    }
+
+    @Test
+    void addDoesNotNeedEject() throws Exception {
+        new AcpiBusValidator(files).handle(validate(Operation.ADD, DeviceRef.of("acpi", "ACPI0007:02")));
+    }
+
+    @Test
+    void objectWhoseStaSaysAbsentIsVetoed() {
+        tree.file("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/status", "0\n");
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiBusValidator(files)
+                .handle(validate(Operation.ADD, DeviceRef.of("container", "ACPI0004:00"))));
+
+        assertEquals(Errno.ENODEV, e.errno());
+        assertTrue(e.getMessage().contains("_STA is 0 absent"), e.getMessage());
+    }
+
+    @Test
+    void disabledProfileOfAClassInsideTheContainerIsVetoed() {
+        tree.file("/sys/firmware/acpi/hotplug/memory/enabled", "0\n");
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiBusValidator(files)
+                .handle(validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00"))));
+
+        assertEquals(Errno.EPERM, e.errno());
+        assertTrue(e.getMessage().contains("/sys/firmware/acpi/hotplug/memory/enabled"), e.getMessage());
+    }
+
+    @Test
+    void profileTheKernelLacksIsNoVeto() throws Exception {
+        // This VM's kernel has only the processor and pci_root profiles.
+        tree.file("/sys/firmware/acpi/hotplug/container/enabled", "");
+        java.nio.file.Files.delete(dir.resolve("sys/firmware/acpi/hotplug/container/enabled"));
+
+        new AcpiBusValidator(files).handle(validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")));
+    }
+
+    @Test
+    void ejectWritesOneToTheContainerOnly() throws Exception {
+        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0")),
+                Phase.COMMIT, List.of(DeviceRef.of("acpi", "ACPI0004:00"), DeviceRef.of("acpi", "ACPI0007:02"),
+                        DeviceRef.cpu(2), DeviceRef.memory(8)));
+
+        new AcpiEjectHandler(files).handle(ctx);
+
+        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes());
+    }
+
+    @Test
+    void busyEjectIsAFailureNamingTheObjectAndTheReason() {
+        files.failWrites(CONTAINER_EJECT, Errno.EBUSY);
+        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new AcpiEjectHandler(files).handle(ctx));
+
+        assertEquals(Errno.EBUSY, e.errno());
+        assertTrue(e.getMessage().contains("still online"), e.getMessage());
+        assertTrue(e.getMessage().contains("\\_SB_.CON0"), e.getMessage());
+    }
+
+    @Test
+    void namespaceTreeFollowsTheLinkTargets() throws Exception {
+        AcpiNamespace ns = new AcpiNamespaceReader(files).read();
+        AcpiObject con = ns.byName("ACPI0004:00").orElseThrow();
+
+        assertEquals(List.of("ACPI0007:02", "ACPI0007:03", "PNP0C80:00"),
+                ns.children(con).stream().map(AcpiObject::name).toList());
+        assertEquals(AcpiKind.CONTAINER, con.kind());
+        assertEquals(AcpiKind.MEMORY, ns.byName("PNP0C80:00").orElseThrow().kind());
+        assertEquals(DeviceRef.cpu(3), ns.byName("ACPI0007:03").orElseThrow().owned().get(0));
+        assertEquals("ACPI0004:00", ns.ejectableAncestor(ns.byName("PNP0C80:00").orElseThrow()).orElseThrow().name());
+        assertEquals("ACPI0007:01", ns.ownerOf(DeviceRef.cpu(1)).orElseThrow().name());
+    }
+
+    @Test
+    void entryWhoseNameIsNotAKernelAcpiNameIsSkipped() throws Exception {
+        tree.link("/sys/bus/acpi/devices/bad..name", "/sys/devices/LNXSYSTM:00/elsewhere");
+
+        AcpiNamespace ns = new AcpiNamespaceReader(files).read();
+
+        assertEquals(8, ns.objects().size());
+    }
+}
