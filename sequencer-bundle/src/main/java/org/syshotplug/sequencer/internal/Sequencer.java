@@ -246,6 +246,8 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 refusal = null;
                 queue.addLast(run);
                 activeIds.add(request.id());
+                // Posted under the lock so QUEUED always precedes the worker's STARTED.
+                post(HotplugEvents.QUEUED, run, Map.of());
                 queued.signalAll();
             }
         } finally {
@@ -253,8 +255,6 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
         if (refusal != null) {
             finishUnstarted(run, Outcome.REJECTED, new HotplugError(null, null, Errno.EAGAIN, false, refusal));
-        } else {
-            post(HotplugEvents.QUEUED, run, Map.of());
         }
         return deferred.getPromise();
     }
@@ -388,6 +388,8 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             }
             HotplugResult result;
             MDC.put(MDC_REQUEST_ID, run.request.id());
+            String plainName = worker.getName();
+            worker.setName(plainName + " [" + run.request.id() + "]");
             try {
                 LOG.info("request {} started with {} handlers", run.request, run.chain.size());
                 post(HotplugEvents.STARTED, run, Map.of());
@@ -411,6 +413,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 finish(run, result);
             } finally {
                 MDC.remove(MDC_REQUEST_ID);
+                worker.setName(plainName);
             }
         }
     }
@@ -534,7 +537,11 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             h.countCall();
             String requestId = run.request.id();
             Future<?> future = calls.submit(() -> {
+                Thread me = Thread.currentThread();
+                String plainName = me.getName();
                 MDC.put(MDC_REQUEST_ID, requestId);
+                // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
+                me.setName(plainName + " [" + requestId + "]");
                 try {
                     if (stepPhase == Phase.ROLLBACK) {
                         h.handler().rollback(context);
@@ -544,6 +551,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     return null;
                 } finally {
                     MDC.remove(MDC_REQUEST_ID);
+                    me.setName(plainName);
                 }
             });
             HotplugError error = null;
