@@ -1,0 +1,142 @@
+package org.syshotplug.sequencer.internal;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.promise.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.syshotplug.api.HandlerInfo;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.HotplugService;
+import org.syshotplug.api.ProgressListener;
+import org.syshotplug.api.RequestStatus;
+import org.syshotplug.spi.HandlerProperties;
+import org.syshotplug.spi.HotplugHandler;
+
+/** The OSGi face of the {@link Sequencer}: handlers come and go as services, settings from ConfigAdmin. */
+@Component(service = HotplugService.class, configurationPid = HotplugServiceComponent.PID)
+@Designate(ocd = SequencerConfiguration.class)
+public class HotplugServiceComponent implements HotplugService {
+
+    static final String PID = "org.syshotplug.sequencer";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotplugServiceComponent.class);
+
+    private final Sequencer sequencer;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public HotplugServiceComponent(SequencerConfiguration config) {
+        this.sequencer = new Sequencer(settings(config), this::post);
+    }
+
+    @Modified
+    void modified(SequencerConfiguration config) {
+        sequencer.updateSettings(settings(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        sequencer.close();
+    }
+
+    @Reference(service = HotplugHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = HandlerProperties.HANDLER_FILTER)
+    void bindHandler(HotplugHandler handler, ServiceReference<HotplugHandler> reference) {
+        try {
+            sequencer.addHandler(handler, properties(reference));
+        } catch (IllegalArgumentException e) {
+            LOG.error("handler service {} of bundle {} left out of the chain: {}",
+                    reference.getProperty("service.id"), bundleName(reference), e.getMessage());
+        }
+    }
+
+    void updatedHandler(HotplugHandler handler, ServiceReference<HotplugHandler> reference) {
+        try {
+            sequencer.updateHandler(handler, properties(reference));
+        } catch (IllegalArgumentException e) {
+            LOG.error("new properties of handler service {} refused, keeping the old ones: {}",
+                    reference.getProperty("service.id"), e.getMessage());
+        }
+    }
+
+    void unbindHandler(HotplugHandler handler) {
+        sequencer.removeHandler(handler);
+    }
+
+    @Override
+    public Promise<HotplugResult> submit(HotplugRequest request) {
+        return sequencer.submit(request);
+    }
+
+    @Override
+    public Promise<HotplugResult> submit(HotplugRequest request, ProgressListener listener) {
+        return sequencer.submit(request, listener);
+    }
+
+    @Override
+    public boolean cancel(String requestId) {
+        return sequencer.cancel(requestId);
+    }
+
+    @Override
+    public List<RequestStatus> requests() {
+        return sequencer.requests();
+    }
+
+    @Override
+    public List<HotplugResult> history(int max) {
+        return sequencer.history(max);
+    }
+
+    @Override
+    public List<HandlerInfo> handlers() {
+        return sequencer.handlers();
+    }
+
+    static SequencerSettings settings(SequencerConfiguration config) {
+        return new SequencerSettings(config.queueCapacity(), Duration.ofMillis(config.handlerDeadlineMillis()),
+                config.trace(), config.historySize());
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(topic, properties));
+        }
+    }
+
+    private static Map<String, Object> properties(ServiceReference<?> reference) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String key : reference.getPropertyKeys()) {
+            properties.put(key, reference.getProperty(key));
+        }
+        properties.put(Sequencer.BUNDLE_PROPERTY, bundleName(reference));
+        return properties;
+    }
+
+    private static String bundleName(ServiceReference<?> reference) {
+        Bundle b = reference.getBundle();
+        return b == null ? "unknown" : b.getSymbolicName();
+    }
+}
