@@ -1,0 +1,228 @@
+package org.syshotplug.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code bin/syshotplug}: starts the runtime from a distribution folder, then opens the Gogo console
+ * or runs the given commands and exits with their status.
+ */
+public final class Main {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_NOT_STARTED = 3;
+
+    static final String USAGE = """
+            Usage: syshotplug [options]
+              Starts SysHotplug (Apache Felix with the SysHotplug bundles) and opens the Gogo shell,
+              or runs commands and exits.
+
+              -c, --command CMD    run one shell command and exit; repeat to run several in order
+                                   (stops at the first failure), e.g. -c "hotplug:devices cpu"
+              -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
+                  --platform MODE  simulated (default) or linux: drive this host's real kernel
+                  --profile NAME   the simulated machine: x86-acpi (default) or pseries
+                  --home DIR       the distribution folder (default: the folder above bin/)
+                  --data DIR       journal and framework cache (default: HOME/data); use a second one
+                                   to run a command while another runtime holds HOME/data
+              -q, --quiet          no banner
+              -v, --verbose        log at INFO (default WARN)
+              -h, --help           this text
+
+            Exit status: 0 success; 1 a command failed (unknown command, bad argument, a request that
+            did not succeed); 2 bad usage; 3 the runtime did not start.
+            Configuration: HOME/etc/*.cfg (watched while running); jars dropped into HOME/deploy are
+            installed and started, and uninstalled when deleted.
+            """;
+
+    /** Held so the level set on it is not lost to garbage collection. */
+    private static final java.util.logging.Logger QUIET_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+
+    private static final Set<String> MODES = Set.of("simulated", "linux");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Parsed command line. */
+    record Options(List<String> commands, Path script, String platform, String profile, Path home, Path data,
+            boolean quiet, boolean verbose, boolean help) {
+
+        boolean interactive() {
+            return commands.isEmpty() && script == null;
+        }
+    }
+
+    static Options parse(String[] args) {
+        List<String> commands = new ArrayList<>();
+        Path script = null;
+        String platform = null;
+        String profile = null;
+        Path home = null;
+        Path data = null;
+        boolean quiet = false;
+        boolean verbose = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-c", "--command" -> commands.add(value(args, ++i, a));
+                case "-f", "--file" -> script = Path.of(value(args, ++i, a));
+                case "--platform" -> {
+                    platform = value(args, ++i, a);
+                    if (!MODES.contains(platform)) {
+                        throw new IllegalArgumentException("unknown platform '" + platform + "': expected simulated or linux");
+                    }
+                }
+                case "--profile" -> profile = value(args, ++i, a);
+                case "--home" -> home = Path.of(value(args, ++i, a));
+                case "--data" -> data = Path.of(value(args, ++i, a));
+                case "-q", "--quiet" -> quiet = true;
+                case "-v", "--verbose" -> verbose = true;
+                case "-h", "--help" -> help = true;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+            }
+        }
+        if (!commands.isEmpty() && script != null) {
+            throw new IllegalArgumentException("give commands with -c or a script with -f, not both");
+        }
+        return new Options(List.copyOf(commands), script, platform, profile, home, data, quiet, verbose, help);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option " + option + " needs a value (see --help)");
+        }
+        return args[i];
+    }
+
+    /** Runs the command line; returns the exit status. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Options options;
+        List<String> commands;
+        try {
+            options = parse(args);
+            if (options.help()) {
+                out.print(USAGE);
+                return EXIT_OK;
+            }
+            commands = options.script() != null ? readScript(options.script()) : options.commands();
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("syshotplug: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.verbose() ? "info" : "warn");
+        }
+        if (!options.verbose()) {
+            // SPI Fly reports every provider it wires at INFO through java.util.logging.
+            QUIET_JUL.setLevel(java.util.logging.Level.WARNING);
+        }
+        Config config;
+        try {
+            config = config(options);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("syshotplug: " + e.getMessage());
+            return EXIT_NOT_STARTED;
+        }
+        SysHotplugRuntime runtime;
+        try {
+            runtime = SysHotplugRuntime.start(config);
+        } catch (LaunchException e) {
+            err.println("syshotplug: " + e.getMessage());
+            return EXIT_NOT_STARTED;
+        }
+        Thread stopOnSignal = new Thread(runtime::close, "syshotplug-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        try {
+            if (!options.quiet()) {
+                PrintStream bannerOut = options.interactive() ? out : err;
+                bannerOut.println(banner(runtime));
+                runtime.frameworkErrors().forEach(e -> err.println("warning: " + e));
+            }
+            if (options.interactive()) {
+                runtime.awaitStop();
+                return EXIT_OK;
+            }
+            try (GogoSession session = runtime.openSession(in, out, err)) {
+                return new CommandRunner(session, out, err).run(commands);
+            }
+        } catch (LaunchException e) {
+            err.println("syshotplug: " + e.getMessage());
+            return EXIT_NOT_STARTED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        } finally {
+            runtime.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+
+    static Config config(Options options) throws IOException {
+        Path home = options.home() != null ? options.home() : defaultHome();
+        Config.Builder b = Config.builder();
+        if (options.data() != null) {
+            b.dataDir(options.data());
+        }
+        b.home(home).sharedApi(false).shell(options.interactive())
+                .startTimeout(Duration.ofSeconds(Long.getLong("syshotplug.start.timeout", 60)))
+                // Felix prints its errors on stdout; they come out as warnings on stderr instead.
+                .frameworkProperty("felix.log.level", options.verbose() ? "1" : "0");
+        Files.createDirectories(home.resolve("deploy"));
+        if (options.platform() != null) {
+            b.platform(options.platform());
+        }
+        if (options.profile() != null) {
+            b.profile(options.profile());
+        }
+        return b.build();
+    }
+
+    private static Path defaultHome() {
+        String home = System.getProperty("syshotplug.home");
+        if (home == null) {
+            throw new IllegalArgumentException("no distribution folder: give --home DIR or start through bin/syshotplug");
+        }
+        return Path.of(home);
+    }
+
+    static List<String> readScript(Path script) throws IOException {
+        if (!Files.isRegularFile(script)) {
+            throw new IOException("script " + script + " does not exist");
+        }
+        List<String> commands = new ArrayList<>();
+        for (String line : Files.readAllLines(script)) {
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                commands.add(trimmed);
+            }
+        }
+        return commands;
+    }
+
+    private static String banner(SysHotplugRuntime runtime) {
+        Duration ready = ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now())).orElse(Duration.ZERO);
+        long bundles = runtime.bundleContext().getBundles().length;
+        return "SysHotplug on " + runtime.platformDescription() + " (" + bundles + " bundles, ready in "
+                + ready.toMillis() + " ms)";
+    }
+}
