@@ -1,7 +1,7 @@
 package org.syshotplug.acpi.internal;
 
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,7 +55,8 @@ public class AcpiNotifyListener implements EventHandler {
     @Reference
     HotplugService hotplug;
 
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** The request each notification submitted, by operation and device, while it may still be pending. */
+    private final Map<String, Promise<HotplugResult>> pending = new ConcurrentHashMap<>();
     private volatile boolean checksAdd = true;
     private volatile boolean ejectRequestsRemove = true;
 
@@ -103,23 +104,29 @@ public class AcpiNotifyListener implements EventHandler {
             return Optional.empty();
         }
         String key = operation.get().word() + " " + device.id();
-        if (!pending.add(key)) {
+        HotplugRequest request = HotplugRequest.builder(operation.get()).target(device).origin("acpi")
+                .parameter("notify", notifyName(value)).build();
+        Promise<HotplugResult>[] submitted = newSlot();
+        // compute() runs atomically per key: two notifications racing for one device submit once.
+        pending.compute(key, (k, previous) -> {
+            if (previous != null && !previous.isDone()) {
+                return previous;
+            }
+            LOG.info("ACPI {} on {}: submitting {}", notifyName(value), deviceName, request);
+            submitted[0] = hotplug.submit(request);
+            return submitted[0];
+        });
+        if (submitted[0] == null) {
             LOG.info("ACPI notification 0x{} on {} repeats a pending {} request; not submitted again",
                     Integer.toHexString(value), deviceName, operation.get().word());
             return Optional.empty();
         }
-        HotplugRequest request = HotplugRequest.builder(operation.get()).target(device).origin("acpi")
-                .parameter("notify", notifyName(value)).build();
-        LOG.info("ACPI {} on {}: submitting {}", notifyName(value), deviceName, request);
-        Promise<HotplugResult> result;
-        try {
-            result = hotplug.submit(request);
-        } catch (RuntimeException e) {
-            pending.remove(key);
-            throw e;
-        }
-        result.onResolve(() -> pending.remove(key));
-        return Optional.of(result);
+        return Optional.of(submitted[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Promise<HotplugResult>[] newSlot() {
+        return new Promise[1];
     }
 
     Optional<Operation> operationFor(int value) {
