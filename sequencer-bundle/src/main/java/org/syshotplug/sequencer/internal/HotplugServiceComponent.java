@@ -42,7 +42,7 @@ public class HotplugServiceComponent implements HotplugService {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     @Activate
     public HotplugServiceComponent(SequencerConfiguration config) {
