@@ -32,7 +32,7 @@ public class CpuCommands {
     private final CpuTopology topology;
 
     @Activate
-    public CpuCommands(@Reference HotplugService hotplug, @Reference SystemFiles files) {
+    public CpuCommands(@Reference(name = "hotplug") HotplugService hotplug, @Reference(name = "files") SystemFiles files) {
         this.hotplug = hotplug;
         this.topology = new CpuTopology(files);
     }

@@ -26,7 +26,7 @@ public class CpuInventory implements DeviceInventory {
     private final CpuTopology topology;
 
     @Activate
-    public CpuInventory(@Reference SystemFiles files) {
+    public CpuInventory(@Reference(name = "files") SystemFiles files) {
         this.topology = new CpuTopology(files);
     }
 

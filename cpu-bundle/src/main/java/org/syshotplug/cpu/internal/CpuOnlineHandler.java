@@ -36,7 +36,7 @@ public class CpuOnlineHandler implements HotplugHandler {
     private final CpuTopology topology;
 
     @Activate
-    public CpuOnlineHandler(@Reference SystemFiles files) {
+    public CpuOnlineHandler(@Reference(name = "files") SystemFiles files) {
         this.files = files;
         this.topology = new CpuTopology(files);
     }
@@ -57,11 +57,13 @@ public class CpuOnlineHandler implements HotplugHandler {
                                 + " were put back", null));
             }
             try {
-                if (!files.isDirectory(KernelPaths.cpu(id))) {
-                    throw undoThenFail(changed, bringUp, HotplugException.failure(device, Errno.ENODEV,
-                            "no such CPU: " + KernelPaths.cpu(id) + " does not exist", null));
+                Cpu cpu = topology.cpu(id).orElse(null);
+                if (cpu == null || !cpu.present()) {
+                    throw undoThenFail(changed, bringUp, HotplugException.failure(device, Errno.ENODEV, cpu == null
+                            ? "no such CPU: " + KernelPaths.cpu(id) + " does not exist"
+                            : "CPU " + id + " is not present (see " + KernelPaths.CPU_ROOT + "/present)", null));
                 }
-                if (topology.isOnline(id) == bringUp) {
+                if (cpu.online() == bringUp) {
                     context.progress(device, ++done, cpus.size(), "CPU " + id + " already " + word(bringUp));
                     continue;
                 }

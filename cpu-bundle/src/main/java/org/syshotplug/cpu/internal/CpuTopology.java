@@ -60,15 +60,6 @@ final class CpuTopology {
         return Optional.of(read(id, mask("present"), onlineMask()));
     }
 
-    /** The CPU's own {@code online} file, or the mask for a CPU that has none (it cannot go offline). */
-    boolean isOnline(int id) throws SystemFileException {
-        String file = KernelPaths.cpu(id, ONLINE);
-        if (files.exists(file)) {
-            return "1".equals(files.readValue(file));
-        }
-        return onlineMask().contains(id);
-    }
-
     boolean hasCpuhp(int id) {
         return files.exists(KernelPaths.cpu(id, CPUHP_STATE));
     }

@@ -31,7 +31,7 @@ public class CpuValidateHandler implements HotplugHandler {
     private final CpuTopology topology;
 
     @Activate
-    public CpuValidateHandler(@Reference SystemFiles files) {
+    public CpuValidateHandler(@Reference(name = "files") SystemFiles files) {
         this.topology = new CpuTopology(files);
     }
 

@@ -53,7 +53,7 @@ public class MemoryValidateHandler implements HotplugHandler {
     public void handle(HandlerContext context) throws HotplugException {
         Operation operation = context.request().operation();
         try {
-            for (DeviceRef device : context.devices(DeviceRef.MEMORY)) {
+            for (DeviceRef device : List.copyOf(context.devices(DeviceRef.MEMORY))) {
                 if (device.isWildcard()) {
                     resolve(context, device, operation.isBringUp());
                 }
