@@ -1,10 +1,12 @@
 package org.syshotplug.sequencer.internal;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,6 +37,7 @@ import org.syshotplug.spi.HotplugHandler;
 public class HotplugServiceComponent implements HotplugService {
 
     static final String PID = "org.syshotplug.sequencer";
+    static final String JOURNAL_FILE = "journal.log";
 
     private static final Logger LOG = LoggerFactory.getLogger(HotplugServiceComponent.class);
 
@@ -45,8 +48,11 @@ public class HotplugServiceComponent implements HotplugService {
     volatile EventAdmin eventAdmin;
 
     @Activate
-    public HotplugServiceComponent(SequencerConfiguration config) {
-        this.sequencer = new Sequencer(settings(config), this::post);
+    public HotplugServiceComponent(SequencerConfiguration config, BundleContext context) {
+        File journal = config.journal() && context != null ? context.getDataFile(JOURNAL_FILE) : null;
+        this.sequencer = new Sequencer(settings(config), this::post, journal == null ? null : journal.toPath());
+        sequencer.recovery().onSuccess(recovered -> recovered.forEach(
+                r -> LOG.warn("recovered after restart: {}", r.summary())));
     }
 
     @Modified

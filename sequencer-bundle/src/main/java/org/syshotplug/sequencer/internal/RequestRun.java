@@ -35,6 +35,8 @@ final class RequestRun {
     volatile Duration callDeadline;
     volatile List<RegisteredHandler> chain = List.of();
     volatile Phase phase;
+    /** True once the journal holds its QUEUED record, so its end is journaled too. */
+    volatile boolean journaled;
 
     private volatile List<DeviceRef> devices;
     private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
@@ -45,6 +47,11 @@ final class RequestRun {
         this.deferred = deferred;
         this.submitted = Instant.now();
         this.devices = request.targets();
+    }
+
+    /** For a request recovered from the journal: the devices as they were resolved before the restart. */
+    void restoreDevices(List<DeviceRef> resolved) {
+        devices = List.copyOf(resolved);
     }
 
     List<DeviceRef> devices() {

@@ -1,5 +1,7 @@
 package org.syshotplug.sequencer.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -69,13 +71,17 @@ public final class Sequencer implements HotplugService, AutoCloseable {
     private final Thread worker;
     private final AtomicLong fallbackServiceIds = new AtomicLong(1_000_000_000L);
 
+    private final Journal journal;
+    private final Deferred<List<HotplugResult>> recovered;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
+    private final Condition chainChanged = lock.newCondition();
     // Guarded by lock.
     private final Deque<RequestRun> queue = new ArrayDeque<>();
     private final Set<String> activeIds = new HashSet<>();
     private final Deque<HotplugResult> history = new ArrayDeque<>();
     private final Map<HotplugHandler, RegisteredHandler> registrations = new LinkedHashMap<>();
+    private final List<Journal.Entry> pendingRecovery = new ArrayList<>();
     private RequestRun running;
     private boolean closed;
 
@@ -92,8 +98,23 @@ public final class Sequencer implements HotplugService, AutoCloseable {
      * @param events   where request events go, or null for none
      */
     public Sequencer(SequencerSettings settings, EventSink events) {
+        this(settings, events, null);
+    }
+
+    /**
+     * @param settings    queue capacity, default call deadline, trace, history size
+     * @param events      where request events go, or null for none
+     * @param journalFile where each request's life is recorded, or null for no journal. What a previous
+     *                    run left unfinished is recovered by the worker before it takes new requests:
+     *                    queued requests are reported aborted, executing ones rolled back through the
+     *                    steps they had executed (once their handlers are registered again, waiting at
+     *                    most the call deadline for them; in doubt if one stays missing)
+     */
+    public Sequencer(SequencerSettings settings, EventSink events, Path journalFile) {
         this.settings = settings == null ? SequencerSettings.defaults() : settings;
         this.events = events;
+        this.recovered = promises.deferred();
+        this.journal = journalFile == null ? null : openJournal(journalFile);
         int instance = INSTANCES.incrementAndGet();
         AtomicInteger callThreads = new AtomicInteger();
         ThreadFactory callFactory = r -> {
@@ -195,6 +216,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         List<RegisteredHandler> next = new ArrayList<>(registrations.values());
         next.sort(RegisteredHandler.CHAIN);
         chain = List.copyOf(next);
+        chainChanged.signalAll();
     }
 
     // ------------------------------------------------------------------ settings
@@ -246,6 +268,10 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 refusal = null;
                 queue.addLast(run);
                 activeIds.add(request.id());
+                if (journal != null) {
+                    run.journaled = true;
+                    journal.queued(request, run.submitted);
+                }
                 // Posted under the lock so QUEUED always precedes the worker's STARTED.
                 post(HotplugEvents.QUEUED, run, Map.of());
                 queued.signalAll();
@@ -335,6 +361,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             dropped.forEach(r -> activeIds.remove(r.request.id()));
             current = running;
             queued.signalAll();
+            chainChanged.signalAll();
         } finally {
             lock.unlock();
         }
@@ -353,11 +380,15 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         calls.shutdownNow();
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     // ------------------------------------------------------------------ the worker
 
     private void work() {
+        recover();
         while (true) {
             RequestRun run;
             lock.lock();
@@ -385,6 +416,9 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 run.started = Instant.now();
             } finally {
                 lock.unlock();
+            }
+            if (journal != null) {
+                journal.started(run.request.id(), run.started);
             }
             HotplugResult result;
             MDC.put(MDC_REQUEST_ID, run.request.id());
@@ -427,8 +461,20 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             this.run = run;
         }
 
+        ChainRun(RequestRun run, List<StepRecord> earlier) {
+            this.run = run;
+            this.steps.addAll(earlier);
+        }
+
+        private void phaseBegins(Phase phase) {
+            if (journal != null) {
+                journal.phase(run.request.id(), phase, run.devices());
+            }
+        }
+
         HotplugResult run() {
             boolean bringUp = run.request.operation().isBringUp();
+            phaseBegins(Phase.VALIDATE);
 
             // Validate always ascends: resource handlers must resolve targets before device handlers look.
             for (RegisteredHandler h : phase(Phase.VALIDATE, true)) {
@@ -448,6 +494,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             if (run.request.dryRun()) {
                 return result(Outcome.SUCCEEDED, null);
             }
+            phaseBegins(Phase.EXECUTE);
 
             List<RegisteredHandler> executed = new ArrayList<>();
             for (RegisteredHandler h : phase(Phase.EXECUTE, bringUp)) {
@@ -462,6 +509,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     executed.add(h);
                 }
             }
+            phaseBegins(Phase.COMMIT);
 
             for (RegisteredHandler h : phase(Phase.COMMIT, bringUp)) {
                 if (!h.caresAbout(run.deviceTypes())) {
@@ -477,7 +525,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
 
         /** Undoes the executed steps in exact reverse; every undo is tried even when one fails. */
-        private HotplugResult unwind(List<RegisteredHandler> executed, HotplugError cause) {
+        HotplugResult unwind(List<RegisteredHandler> executed, HotplugError cause) {
             HotplugError firstRollbackError = null;
             for (int i = executed.size() - 1; i >= 0; i--) {
                 Call c = call(executed.get(i), Phase.ROLLBACK);
@@ -526,6 +574,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                         new HotplugError(h.name(), null, null, false, "skipped: handler " + h.name()
                                 + " is quarantined (" + reason + ")"));
                 steps.add(c.record(c.status));
+                journalStep(c);
                 LOG.warn("{} {}: {}", stepPhase.word(), h.name(), c.error.message());
                 return c;
             }
@@ -583,8 +632,20 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             Call c = new Call(h, stepPhase, devices, error == null ? StepRecord.Status.OK : StepRecord.Status.FAILED,
                     took, error);
             steps.add(c.record(c.status));
+            journalStep(c);
             trace(c);
             return c;
+        }
+
+        private void journalStep(Call c) {
+            if (journal == null) {
+                return;
+            }
+            String id = run.request.id();
+            if (c.phase == Phase.EXECUTE && c.status == StepRecord.Status.OK) {
+                journal.attributes(id, c.handler.name(), run.attributes(c.handler));
+            }
+            journal.step(id, c.record(c.status));
         }
 
         private void trace(Call c) {
@@ -641,6 +702,144 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ journal and recovery
+
+    /**
+     * Resolves, once the worker has dealt with what the journal showed unfinished at start, with the
+     * results it reported for those requests (empty without a journal or with nothing unfinished).
+     */
+    public Promise<List<HotplugResult>> recovery() {
+        return recovered.getPromise();
+    }
+
+    private Journal openJournal(Path file) {
+        List<HotplugResult> finished = new ArrayList<>();
+        try {
+            Journal j = Journal.open(file, this.settings.historySize(), pendingRecovery, finished);
+            history.addAll(finished);
+            LOG.info("journal {}: {} finished requests read back, {} unfinished to recover", file, finished.size(),
+                    pendingRecovery.size());
+            return j;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("journal {} cannot be opened ({}); running without a journal", file, e.toString());
+            pendingRecovery.clear();
+            return null;
+        }
+    }
+
+    /** Deals with what a previous run left unfinished, before any new request runs. */
+    private void recover() {
+        List<HotplugResult> results = new ArrayList<>();
+        try {
+            for (Journal.Entry e : pendingRecovery) {
+                MDC.put(MDC_REQUEST_ID, e.request.id());
+                try {
+                    results.add(recover(e));
+                } catch (RuntimeException ex) {
+                    LOG.error("recovery of request {} failed", e.request.id(), ex);
+                } finally {
+                    MDC.remove(MDC_REQUEST_ID);
+                }
+            }
+        } finally {
+            pendingRecovery.clear();
+            recovered.resolve(List.copyOf(results));
+        }
+    }
+
+    private HotplugResult recover(Journal.Entry e) {
+        RequestRun run = new RequestRun(e.request, null, promises.deferred());
+        run.journaled = true;
+        run.restoreDevices(e.devices);
+        if (e.started == null) {
+            return recovered(run, e, Outcome.ABORTED, "queued when the runtime stopped; dropped on restart, nothing ran");
+        }
+        if (e.phase == Phase.COMMIT) {
+            return recovered(run, e, Outcome.COMMIT_FAILED, "interrupted by a restart during commit: the change"
+                    + " stays and its commit may be incomplete; check " + e.devices);
+        }
+        List<String> executed = e.executedNotUndone();
+        if (executed.isEmpty()) {
+            return recovered(run, e, Outcome.ROLLED_BACK, "interrupted by a restart during "
+                    + (e.phase == null ? "validate" : e.phase.word()) + " before anything was executed; nothing changed");
+        }
+        List<RegisteredHandler> handlers = awaitHandlers(executed);
+        if (handlers == null) {
+            List<String> missing = new ArrayList<>(executed);
+            chain.forEach(h -> missing.remove(h.name()));
+            return recovered(run, e, Outcome.ROLLBACK_FAILED, "in doubt: interrupted by a restart after executing "
+                    + executed + "; handler(s) " + missing + " not registered within "
+                    + settings.handlerDeadline().toMillis() + " ms, so nothing was rolled back; check " + e.devices);
+        }
+        LOG.warn("request {} was executing when the runtime stopped; rolling back {}", e.request.id(), executed);
+        lock.lock();
+        try {
+            running = run;
+            run.chain = List.copyOf(handlers);
+            run.callDeadline = e.request.deadline() != null ? e.request.deadline() : settings.handlerDeadline();
+            run.startedNanos = System.nanoTime();
+            run.started = e.started;
+        } finally {
+            lock.unlock();
+        }
+        for (RegisteredHandler h : handlers) {
+            Map<String, Object> kept = e.attributes.get(h.name());
+            if (kept != null) {
+                run.attributes(h).putAll(kept);
+            }
+        }
+        HotplugResult result;
+        try {
+            result = new ChainRun(run, e.steps).unwind(handlers, new HotplugError(null, null, Errno.ECANCELED, false,
+                    "interrupted by a restart during execute"));
+        } finally {
+            lock.lock();
+            try {
+                running = null;
+            } finally {
+                lock.unlock();
+            }
+        }
+        finish(run, result);
+        return result;
+    }
+
+    private HotplugResult recovered(RequestRun run, Journal.Entry e, Outcome outcome, String message) {
+        Instant now = Instant.now();
+        HotplugResult result = new HotplugResult(e.request, outcome, e.devices, e.steps,
+                new HotplugError(null, null, outcome == Outcome.ABORTED ? Errno.ECANCELED : null, false, message),
+                e.started == null ? now : e.started, now);
+        finish(run, result);
+        return result;
+    }
+
+    /** The registered handlers with these names, in this order, waiting at most the call deadline; null if one stays missing. */
+    private List<RegisteredHandler> awaitHandlers(List<String> names) {
+        long deadline = System.nanoTime() + settings.handlerDeadline().toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                List<RegisteredHandler> found = new ArrayList<>();
+                for (String name : names) {
+                    chain.stream().filter(h -> h.name().equals(name)).findFirst().ifPresent(found::add);
+                }
+                if (found.size() == names.size()) {
+                    return found;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return null;
+                }
+                chainChanged.awaitNanos(left);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ results, progress, events
 
     private void finishUnstarted(RequestRun run, Outcome outcome, HotplugError error) {
@@ -665,6 +864,9 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             LOG.info("{}", result.summary());
         } else {
             LOG.warn("{}", result.summary());
+        }
+        if (journal != null && run.journaled) {
+            journal.completed(result);
         }
         try {
             run.deferred.resolve(result);

@@ -23,4 +23,8 @@ public @interface SequencerConfiguration {
     @AttributeDefinition(name = "History size", min = "0",
             description = "How many finished requests hotplug:history can show")
     int historySize() default 1000;
+
+    @AttributeDefinition(name = "Journal", description = "Record each request's life in the bundle's data area,"
+            + " so requests interrupted by a crash are rolled back (or reported) on the next start")
+    boolean journal() default true;
 }

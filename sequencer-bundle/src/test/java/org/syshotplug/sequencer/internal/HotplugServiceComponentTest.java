@@ -27,7 +27,7 @@ import org.syshotplug.spi.HotplugHandler;
 class HotplugServiceComponentTest {
 
     private final Gate gate = new Gate();
-    private HotplugServiceComponent component = new HotplugServiceComponent(config(1024, 30_000, false, 1000));
+    private HotplugServiceComponent component = new HotplugServiceComponent(config(1024, 30_000, false, 1000), null);
 
     @AfterEach
     void stop() {
@@ -155,6 +155,11 @@ class HotplugServiceComponentTest {
             @Override
             public int historySize() {
                 return history;
+            }
+
+            @Override
+            public boolean journal() {
+                return false;
             }
         };
     }

@@ -1,0 +1,343 @@
+package org.syshotplug.sequencer.internal;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.Errno;
+import org.syshotplug.api.HotplugError;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Operation;
+import org.syshotplug.api.Outcome;
+import org.syshotplug.api.Phase;
+import org.syshotplug.api.StepRecord;
+
+/**
+ * The append-only record of every request's life, so a restart can tell what was in flight: one
+ * line per event, fields separated by tabs and URL-encoded, so no value can break a line.
+ *
+ * <pre>
+ * Q id operation force dryRun deadlineMillis origin targets parameters submittedMillis
+ * S id startedMillis
+ * P id phase devices                      (a phase begins; devices as resolved so far)
+ * T id phase handler bundle status millis errorHandler errno overridable message
+ * A id handler (key type value)*          (what an execute step left for its rollback)
+ * C id outcome finishedMillis errorHandler errno overridable message
+ * </pre>
+ *
+ * Lines are forced to disk at phase boundaries, after every execute and rollback step and at the
+ * end of a request; a torn last line (a crash mid-write) is ignored on reading.
+ */
+final class Journal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final String NONE = "-";
+
+    private final Path file;
+    private FileChannel channel;
+    private boolean broken;
+
+    private Journal(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Reads what the file holds, rewrites it with only the last {@code keep} finished requests and
+     * the unfinished ones, and opens it for appending.
+     */
+    static Journal open(Path file, int keep, List<Entry> unfinished, List<HotplugResult> finished) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        List<Entry> entries = Files.exists(file) ? read(Files.readAllLines(file, StandardCharsets.UTF_8)) : List.of();
+        List<Entry> done = entries.stream().filter(e -> e.outcome != null).toList();
+        List<Entry> kept = new ArrayList<>(done.subList(Math.max(0, done.size() - keep), done.size()));
+        for (Entry e : entries) {
+            if (e.outcome == null) {
+                unfinished.add(e);
+            }
+        }
+        kept.forEach(e -> finished.add(e.result()));
+        kept.addAll(unfinished);
+        Path fresh = file.resolveSibling(file.getFileName() + ".new");
+        List<String> lines = new ArrayList<>();
+        kept.forEach(e -> lines.addAll(e.lines));
+        Files.write(fresh, lines, StandardCharsets.UTF_8);
+        try (FileChannel c = FileChannel.open(fresh, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Journal journal = new Journal(file);
+        journal.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return journal;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    void queued(HotplugRequest r, Instant submitted) {
+        StringBuilder params = new StringBuilder();
+        r.parameters().forEach((k, v) -> params.append(params.length() == 0 ? "" : "&").append(encode(k))
+                .append('=').append(encode(v)));
+        append(false, "Q", r.id(), r.operation().word(), Boolean.toString(r.force()), Boolean.toString(r.dryRun()),
+                r.deadline() == null ? NONE : Long.toString(r.deadline().toMillis()), r.origin(),
+                devices(r.targets()), params.toString(), Long.toString(submitted.toEpochMilli()));
+    }
+
+    void started(String id, Instant started) {
+        append(true, "S", id, Long.toString(started.toEpochMilli()));
+    }
+
+    void phase(String id, Phase phase, List<DeviceRef> devices) {
+        append(true, "P", id, phase.name(), devices(devices));
+    }
+
+    void step(String id, StepRecord s) {
+        List<String> f = new ArrayList<>(List.of("T", id, s.phase().name(), s.handler(), s.bundle(), s.status().name(),
+                Long.toString(s.duration().toMillis())));
+        f.addAll(error(s.error()));
+        append(s.phase() == Phase.EXECUTE || s.phase() == Phase.ROLLBACK, f.toArray(String[]::new));
+    }
+
+    /** Keeps the plain values (text, numbers, booleans) an execute step left for its rollback. */
+    void attributes(String id, String handler, Map<String, Object> attributes) {
+        List<String> f = new ArrayList<>(List.of("A", id, handler));
+        attributes.forEach((k, v) -> {
+            String type = v instanceof String ? "s" : v instanceof Integer ? "i" : v instanceof Long ? "l"
+                    : v instanceof Boolean ? "b" : null;
+            if (type != null) {
+                f.add(k);
+                f.add(type);
+                f.add(v.toString());
+            } else {
+                LOG.debug("attribute {} of {} in request {} is a {}: not journaled", k, handler, id,
+                        v == null ? "null" : v.getClass().getName());
+            }
+        });
+        if (f.size() > 3) {
+            append(false, f.toArray(String[]::new));
+        }
+    }
+
+    void completed(HotplugResult r) {
+        List<String> f = new ArrayList<>(List.of("C", r.requestId(), r.outcome().name(),
+                Long.toString(r.finished().toEpochMilli())));
+        f.addAll(error(r.error()));
+        append(true, f.toArray(String[]::new));
+    }
+
+    private synchronized void append(boolean force, String... fields) {
+        if (broken || channel == null) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            line.append(i == 0 ? "" : "\t").append(encode(fields[i]));
+        }
+        line.append('\n');
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            if (force) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            // Requests keep running: a lost journal costs recovery after a crash, not the hot-plug itself.
+            broken = true;
+            LOG.error("journal {} cannot be written ({}); requests go on without it until restart", file, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("closing journal {}: {}", file, e.toString());
+            }
+            channel = null;
+        }
+    }
+
+    private static List<String> error(HotplugError e) {
+        if (e == null) {
+            return List.of(NONE, NONE, NONE, NONE);
+        }
+        return List.of(e.handler() == null ? NONE : e.handler(), e.errno() == null ? NONE : e.errno().name(),
+                Boolean.toString(e.overridable()), e.message());
+    }
+
+    private static String devices(List<DeviceRef> devices) {
+        StringBuilder b = new StringBuilder();
+        devices.forEach(d -> b.append(b.length() == 0 ? "" : ",").append(encode(d.toString())));
+        return b.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** One request as the journal tells it. */
+    static final class Entry {
+        final HotplugRequest request;
+        final List<String> lines = new ArrayList<>();
+        final List<StepRecord> steps = new ArrayList<>();
+        final Map<String, Map<String, Object>> attributes = new LinkedHashMap<>();
+        Instant submitted;
+        Instant started;
+        Phase phase;
+        List<DeviceRef> devices;
+        Outcome outcome;
+        Instant finished;
+        HotplugError error;
+
+        Entry(HotplugRequest request) {
+            this.request = request;
+            this.devices = request.targets();
+        }
+
+        /** The execute steps that completed and have not been undone, in the order they ran. */
+        List<String> executedNotUndone() {
+            List<String> executed = new ArrayList<>();
+            for (StepRecord s : steps) {
+                if (s.phase() == Phase.EXECUTE && s.status() == StepRecord.Status.OK) {
+                    executed.add(s.handler());
+                } else if (s.phase() == Phase.ROLLBACK) {
+                    executed.remove(s.handler());
+                }
+            }
+            return executed;
+        }
+
+        HotplugResult result() {
+            Instant end = finished == null ? Instant.now() : finished;
+            return new HotplugResult(request, outcome, devices, steps, error, started == null ? end : started, end);
+        }
+    }
+
+    static List<Entry> read(List<String> lines) {
+        Map<String, Entry> open = new LinkedHashMap<>();
+        List<Entry> all = new ArrayList<>();
+        int number = 0;
+        for (String line : lines) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                String[] raw = line.split("\t", -1);
+                String[] f = new String[raw.length];
+                for (int i = 0; i < raw.length; i++) {
+                    f[i] = decode(raw[i]);
+                }
+                if (f[0].equals("Q")) {
+                    Entry e = new Entry(request(f));
+                    e.submitted = Instant.ofEpochMilli(Long.parseLong(f[9]));
+                    e.lines.add(line);
+                    open.put(e.request.id(), e);
+                    all.add(e);
+                    continue;
+                }
+                Entry e = open.get(f[1]);
+                if (e == null) {
+                    LOG.warn("journal line {} refers to unknown request {}: ignored", number, f[1]);
+                    continue;
+                }
+                apply(e, f);
+                e.lines.add(line);
+                if (e.outcome != null) {
+                    open.remove(f[1]);
+                }
+            } catch (RuntimeException ex) {
+                // A crash while writing leaves a torn last line; anything else unreadable is reported.
+                LOG.warn("journal line {} unreadable ({}): ignored", number, ex.toString());
+            }
+        }
+        return all;
+    }
+
+    private static void apply(Entry e, String[] f) {
+        switch (f[0]) {
+            case "S" -> e.started = Instant.ofEpochMilli(Long.parseLong(f[2]));
+            case "P" -> {
+                e.phase = Phase.valueOf(f[2]);
+                e.devices = parseDevices(f[3]);
+            }
+            case "T" -> e.steps.add(new StepRecord(f[3], f[4], Phase.valueOf(f[2]), e.devices,
+                    Duration.ofMillis(Long.parseLong(f[6])), StepRecord.Status.valueOf(f[5]), error(f, 7)));
+            case "A" -> {
+                Map<String, Object> values = e.attributes.computeIfAbsent(f[2], k -> new LinkedHashMap<>());
+                for (int i = 3; i + 2 < f.length; i += 3) {
+                    values.put(f[i], switch (f[i + 1]) {
+                        case "i" -> Integer.valueOf(f[i + 2]);
+                        case "l" -> Long.valueOf(f[i + 2]);
+                        case "b" -> Boolean.valueOf(f[i + 2]);
+                        default -> f[i + 2];
+                    });
+                }
+            }
+            case "C" -> {
+                e.finished = Instant.ofEpochMilli(Long.parseLong(f[3]));
+                e.error = error(f, 4);
+                e.outcome = Outcome.valueOf(f[2]);
+            }
+            default -> throw new IllegalArgumentException("unknown record type '" + f[0] + "'");
+        }
+    }
+
+    private static HotplugError error(String[] f, int at) {
+        if (f[at + 3].equals(NONE)) {
+            return null;
+        }
+        return new HotplugError(f[at].equals(NONE) ? null : f[at], null,
+                f[at + 1].equals(NONE) ? null : Errno.valueOf(f[at + 1]), Boolean.parseBoolean(f[at + 2]), f[at + 3]);
+    }
+
+    private static HotplugRequest request(String[] f) {
+        HotplugRequest.Builder b = HotplugRequest.builder(Operation.parse(f[2])).id(f[1])
+                .force(Boolean.parseBoolean(f[3])).dryRun(Boolean.parseBoolean(f[4])).origin(f[6])
+                .targets(parseDevices(f[7]));
+        if (!f[5].equals(NONE)) {
+            b.deadline(Duration.ofMillis(Long.parseLong(f[5])));
+        }
+        if (!f[8].isEmpty()) {
+            for (String pair : f[8].split("&")) {
+                int eq = pair.indexOf('=');
+                b.parameter(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+            }
+        }
+        return b.build();
+    }
+
+    private static List<DeviceRef> parseDevices(String text) {
+        List<DeviceRef> out = new ArrayList<>();
+        if (!text.isEmpty()) {
+            for (String d : text.split(",")) {
+                out.add(DeviceRef.parse(decode(d)));
+            }
+        }
+        return out;
+    }
+}
