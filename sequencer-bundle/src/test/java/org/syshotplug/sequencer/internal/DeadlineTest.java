@@ -58,7 +58,7 @@ class DeadlineTest {
         sequencer.addHandler(wedged, ScriptedHandler.props("wedged", "execute", 200));
         sequencer.addHandler(new ScriptedHandler("after", journal), ScriptedHandler.props("after", "execute", 300));
         HotplugRequest first = HotplugRequest.builder(Operation.ONLINE).target(DeviceRef.cpu(1))
-                .deadline(Duration.ofMillis(200)).build();
+                .deadline(Duration.ofSeconds(1)).build();
 
         HotplugResult overran = sequencer.submit(first).getValue();
 
