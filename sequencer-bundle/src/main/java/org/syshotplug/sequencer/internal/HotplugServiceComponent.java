@@ -32,7 +32,7 @@ import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugHandler;
 
 /** The OSGi face of the {@link Sequencer}: handlers come and go as services, settings from ConfigAdmin. */
-@Component(service = HotplugService.class, configurationPid = HotplugServiceComponent.PID)
+@Component(service = HotplugService.class, configurationPid = HotplugServiceComponent.PID, immediate = true)
 @Designate(ocd = SequencerConfiguration.class)
 public class HotplugServiceComponent implements HotplugService {
 
