@@ -1,6 +1,7 @@
 package org.syshotplug.sequencer.internal;
 
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -150,7 +151,7 @@ public class HotplugCommands {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("stopped waiting for request " + request.id()
                     + "; it goes on running: see hotplug:requests and hotplug:history", e);
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             throw new IllegalStateException("request " + request.id() + " failed inside the sequencer: "
                     + e.getCause(), e.getCause());
         }

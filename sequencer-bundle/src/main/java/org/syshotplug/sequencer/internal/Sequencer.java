@@ -64,6 +64,8 @@ public final class Sequencer implements HotplugService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Set on a thread while it runs a handler call: a handler unregistering itself must not wait for itself. */
+    private static final ThreadLocal<Boolean> IN_HANDLER_CALL = new ThreadLocal<>();
 
     private final EventSink events;
     private final PromiseFactory promises = new PromiseFactory(null);
@@ -193,7 +195,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             lock.unlock();
         }
         LOG.info("handler {} left the chain", removed);
-        if (holder != null && !Thread.currentThread().getName().startsWith("hotplug-call-")) {
+        if (holder != null && IN_HANDLER_CALL.get() == null) {
             awaitEnd(holder, removed);
         }
         return true;
@@ -591,6 +593,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 MDC.put(MDC_REQUEST_ID, requestId);
                 // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
                 me.setName(plainName + " [" + requestId + "]");
+                IN_HANDLER_CALL.set(Boolean.TRUE);
                 try {
                     if (stepPhase == Phase.ROLLBACK) {
                         h.handler().rollback(context);
@@ -599,6 +602,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     }
                     return null;
                 } finally {
+                    IN_HANDLER_CALL.remove();
                     MDC.remove(MDC_REQUEST_ID);
                     me.setName(plainName);
                 }

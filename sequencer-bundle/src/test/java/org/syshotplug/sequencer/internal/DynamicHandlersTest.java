@@ -61,6 +61,19 @@ class DynamicHandlersTest {
     }
 
     @Test
+    void handlerRemovingItselfDuringItsCallDoesNotWaitForItself() throws Exception {
+        org.syshotplug.spi.HotplugHandler[] self = new org.syshotplug.spi.HotplugHandler[1];
+        self[0] = context -> sequencer.removeHandler(self[0]);
+        sequencer.addHandler(self[0], ScriptedHandler.props("self-removing", "execute", 100));
+
+        HotplugResult result = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> sequencer.submit(HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1))).getValue());
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of(), sequencer.handlers());
+    }
+
+    @Test
     void removingAHandlerNoRequestHoldsReturnsAtOnce() {
         ScriptedHandler idle = new ScriptedHandler("idle", journal);
         sequencer.addHandler(idle, ScriptedHandler.props("idle", "execute", 200));
