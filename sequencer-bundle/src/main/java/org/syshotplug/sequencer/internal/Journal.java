@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +53,15 @@ final class Journal implements AutoCloseable {
     private final Path file;
     private FileChannel channel;
     private boolean broken;
+    // What a rewrite keeps: the lines of the last `keep` finished requests and of the unfinished ones.
+    private int keep;
+    private final Map<String, List<String>> openLines = new LinkedHashMap<>();
+    private final ArrayDeque<List<String>> finishedLines = new ArrayDeque<>();
+    private int finishedSinceRewrite;
 
-    private Journal(Path file) {
+    private Journal(Path file, int keep) {
         this.file = file;
+        this.keep = keep;
     }
 
     /**
@@ -72,18 +79,42 @@ final class Journal implements AutoCloseable {
             }
         }
         kept.forEach(e -> finished.add(e.result()));
-        kept.addAll(unfinished);
-        Path fresh = file.resolveSibling(file.getFileName() + ".new");
+        Journal journal = new Journal(file, keep);
+        kept.forEach(e -> journal.finishedLines.add(new ArrayList<>(e.lines)));
+        unfinished.forEach(e -> journal.openLines.put(e.request.id(), new ArrayList<>(e.lines)));
+        synchronized (journal) {
+            journal.rewrite();
+        }
+        return journal;
+    }
+
+    /** How many finished requests a rewrite keeps (the history size). */
+    synchronized void keep(int finishedRequests) {
+        keep = finishedRequests;
+    }
+
+    /**
+     * Replaces the file by one holding only what a restart needs, so the journal stays bounded:
+     * written aside, forced, then moved over the old one, so a crash leaves one or the other whole.
+     */
+    private void rewrite() throws IOException {
+        while (finishedLines.size() > keep) {
+            finishedLines.removeFirst();
+        }
         List<String> lines = new ArrayList<>();
-        kept.forEach(e -> lines.addAll(e.lines));
+        finishedLines.forEach(lines::addAll);
+        openLines.values().forEach(lines::addAll);
+        Path fresh = file.resolveSibling(file.getFileName() + ".new");
         Files.write(fresh, lines, StandardCharsets.UTF_8);
         try (FileChannel c = FileChannel.open(fresh, StandardOpenOption.WRITE)) {
             c.force(true);
         }
+        if (channel != null) {
+            channel.close();
+        }
         Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Journal journal = new Journal(file);
-        journal.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return journal;
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        finishedSinceRewrite = 0;
     }
 
     // ------------------------------------------------------------------ writing
@@ -147,6 +178,11 @@ final class Journal implements AutoCloseable {
         for (int i = 0; i < fields.length; i++) {
             line.append(i == 0 ? "" : "\t").append(encode(fields[i]));
         }
+        String id = fields[1];
+        if (fields[0].equals("Q")) {
+            openLines.put(id, new ArrayList<>());
+        }
+        openLines.computeIfAbsent(id, k -> new ArrayList<>()).add(line.toString());
         line.append('\n');
         try {
             ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
@@ -155,6 +191,18 @@ final class Journal implements AutoCloseable {
             }
             if (force) {
                 channel.force(false);
+            }
+            if (fields[0].equals("C")) {
+                List<String> done = openLines.remove(id);
+                if (done != null) {
+                    finishedLines.addLast(done);
+                }
+                while (finishedLines.size() > keep) {
+                    finishedLines.removeFirst();
+                }
+                if (++finishedSinceRewrite >= Math.max(keep, 64)) {
+                    rewrite();
+                }
             }
         } catch (IOException e) {
             // Requests keep running: a lost journal costs recovery after a crash, not the hot-plug itself.

@@ -231,6 +231,9 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             while (history.size() > next.historySize()) {
                 history.removeFirst();
             }
+            if (journal != null) {
+                journal.keep(next.historySize());
+            }
         } finally {
             lock.unlock();
         }

@@ -183,6 +183,24 @@ class JournalTest {
     }
 
     @Test
+    void journalStaysBoundedWhileRequestsRun() throws Exception {
+        Path journal = dir.resolve("journal.log");
+        Sequencer running = new Sequencer(SequencerSettings.defaults().withHistorySize(2), null, journal);
+        started.add(running);
+        for (int i = 0; i < 100; i++) {
+            running.submit(HotplugRequest.builder(Operation.ONLINE).id("r" + i).target(DeviceRef.cpu(1)).build())
+                    .getValue();
+        }
+
+        long requestsInFile = Files.readAllLines(journal).stream().filter(l -> l.startsWith("Q\t")).count();
+        running.close();
+        Sequencer after = sequencer(journal, Duration.ofSeconds(30));
+
+        assertTrue(requestsInFile <= 2 + 64, "rewritten while running, holds " + requestsInFile + " requests");
+        assertEquals(List.of("r98", "r99"), after.history(2).stream().map(HotplugResult::requestId).toList());
+    }
+
+    @Test
     void cleanStopJournalsQueuedRequestsAsAbortedSoNothingIsRecovered() throws Exception {
         Path journal = dir.resolve("journal.log");
         Sequencer before = sequencer(journal, Duration.ofSeconds(30));
