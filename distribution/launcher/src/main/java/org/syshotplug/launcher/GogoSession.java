@@ -39,8 +39,8 @@ public final class GogoSession implements AutoCloseable {
         this.close = sessionType.getMethod("close");
     }
 
-    static GogoSession open(BundleContext context, InputStream in, PrintStream out, PrintStream err) throws LaunchException {
-        ServiceReference<?> ref = context.getServiceReference(COMMAND_PROCESSOR);
+    static GogoSession open(BundleContext context, ServiceReference<?> ref, InputStream in, PrintStream out, PrintStream err)
+            throws LaunchException {
         if (ref == null) {
             throw new LaunchException("the Gogo command processor is not registered: is org.apache.felix.gogo.runtime active?");
         }

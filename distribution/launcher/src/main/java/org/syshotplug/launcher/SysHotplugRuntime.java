@@ -24,6 +24,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
+import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -32,7 +33,6 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
@@ -95,11 +95,25 @@ public final class SysHotplugRuntime implements AutoCloseable {
                 }
             });
             runtime.installBundles();
+            trace("bundles installed");
+            CountDownLatch started = new CountDownLatch(1);
+            context.addFrameworkListener(event -> {
+                if (event.getType() == FrameworkEvent.STARTED) {
+                    started.countDown();
+                }
+            });
             framework.start();
-            runtime.raiseStartLevel(Config.LEVEL_RUNTIME);
+            // Felix reaches the beginning start level on its own thread; levels are raised after that.
+            if (!started.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new LaunchException("the framework did not reach start level " + Config.LEVEL_RUNTIME + " within "
+                        + config.startTimeout().toSeconds() + " s" + runtime.problems());
+            }
+            trace("start level " + Config.LEVEL_RUNTIME);
             runtime.writeConfigurations();
             runtime.raiseStartLevel(Config.LEVEL_BUNDLES);
+            trace("start level " + Config.LEVEL_BUNDLES);
             runtime.awaitService(HOTPLUG_SERVICE);
+            trace("HotplugService registered");
             if (config.shell()) {
                 runtime.raiseStartLevel(Config.LEVEL_SHELL);
             }
@@ -168,7 +182,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LaunchException("interrupted while waiting for the Gogo command processor", e);
         }
-        return GogoSession.open(bundleContext(), in, out, err);
+        return GogoSession.open(bundleContext(), anyReference(GogoSession.COMMAND_PROCESSOR), in, out, err);
     }
 
     /** Blocks until the framework stops (the console's {@code exit}, a {@code stop 0}, or {@link #close()}). */
@@ -186,6 +200,15 @@ public final class SysHotplugRuntime implements AutoCloseable {
             throw new IllegalStateException("could not stop the framework: " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code -Dsyshotplug.startup.trace=true}: where start-up time goes, on stderr. */
+    private static void trace(String step) {
+        if (Boolean.getBoolean("syshotplug.startup.trace")) {
+            long uptime = ProcessHandle.current().info().startInstant()
+                    .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+            System.err.println("[startup " + uptime + " ms] " + step);
         }
     }
 
@@ -319,7 +342,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
             }
         };
         startLevel.setStartLevel(level, listener);
-        if (!reached.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!reached.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS) || startLevel.getStartLevel() < level) {
             throw new LaunchException("start level " + level + " was not reached within " + config.startTimeout().toSeconds()
                     + " s" + problems());
         }
@@ -331,7 +354,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
             return;
         }
         awaitService(CONFIGURATION_ADMIN);
-        ServiceReference<?> ref = framework.getBundleContext().getServiceReference(CONFIGURATION_ADMIN);
+        ServiceReference<?> ref = anyReference(CONFIGURATION_ADMIN);
         Object admin = framework.getBundleContext().getService(ref);
         try {
             Class<?> adminType = ref.getBundle().loadClass(CONFIGURATION_ADMIN);
@@ -364,7 +387,9 @@ public final class SysHotplugRuntime implements AutoCloseable {
     void awaitService(String objectClass) throws InterruptedException, LaunchException {
         BundleContext context = framework.getBundleContext();
         CountDownLatch registered = new CountDownLatch(1);
-        ServiceListener listener = event -> {
+        // All* variants: the launcher's class path may hold its own copy of the API (lib/ does), and
+        // the plain variants would hide a service whose interface comes from another class loader.
+        AllServiceListener listener = event -> {
             if (event.getType() == ServiceEvent.REGISTERED) {
                 registered.countDown();
             }
@@ -375,7 +400,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
             throw new IllegalArgumentException("bad service name " + objectClass, e);
         }
         try {
-            if (context.getServiceReference(objectClass) != null) {
+            if (anyReference(objectClass) != null) {
                 return;
             }
             if (!registered.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -388,9 +413,22 @@ public final class SysHotplugRuntime implements AutoCloseable {
     }
 
     private Object anyService(String objectClass) {
-        BundleContext context = framework.getBundleContext();
-        ServiceReference<?> ref = context.getServiceReference(objectClass);
-        return ref == null ? null : context.getService(ref);
+        ServiceReference<?> ref = anyReference(objectClass);
+        return ref == null ? null : framework.getBundleContext().getService(ref);
+    }
+
+    /** The best reference by ranking, whatever class loader its interface comes from. */
+    ServiceReference<?> anyReference(String objectClass) {
+        try {
+            ServiceReference<?>[] refs = framework.getBundleContext().getAllServiceReferences(objectClass, null);
+            if (refs == null) {
+                return null;
+            }
+            java.util.Arrays.sort(refs);
+            return refs[refs.length - 1];
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** What is not running and why, for a start-up error message. */
