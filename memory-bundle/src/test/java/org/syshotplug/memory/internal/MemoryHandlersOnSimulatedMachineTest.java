@@ -1,0 +1,248 @@
+package org.syshotplug.memory.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.Errno;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Operation;
+import org.syshotplug.api.Outcome;
+import org.syshotplug.api.Progress;
+import org.syshotplug.platform.KernelPaths;
+import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.sequencer.internal.Sequencer;
+import org.syshotplug.spi.HotplugException;
+
+/** The memory handlers in the real sequencer on the simulated x86 machine with 8 blocks of 128M. */
+class MemoryHandlersOnSimulatedMachineTest {
+
+    private SimulatedMachine machine;
+    private Sequencer sequencer;
+
+    @BeforeEach
+    void eightBlockMachine() {
+        machine = SimulatedMachine.x86Acpi(2, 8);
+        sequencer = Chains.memoryChain(machine, Config.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        sequencer.close();
+    }
+
+    private String state(int block) throws Exception {
+        return machine.readValue(KernelPaths.memoryBlock(block, "state"));
+    }
+
+    private String zones(int block) throws Exception {
+        return machine.readValue(KernelPaths.memoryBlock(block, "valid_zones"));
+    }
+
+    private void offlineDirectly(int... blocks) throws Exception {
+        for (int b : blocks) {
+            machine.write(KernelPaths.memoryBlock(b, "state"), "offline");
+        }
+    }
+
+    private static HotplugRequest request(Operation operation, int... blocks) {
+        HotplugRequest.Builder b = HotplugRequest.builder(operation);
+        for (int block : blocks) {
+            b.target(DeviceRef.memory(block));
+        }
+        return b.build();
+    }
+
+    private static HotplugRequest wildcard(Operation operation, String key, String value) {
+        return HotplugRequest.builder(operation).target(DeviceRef.any(DeviceRef.MEMORY)).parameter(key, value).build();
+    }
+
+    @Test
+    void offlineOfBlocksSucceedsAndReportsProgressPerBlock() throws Exception {
+        List<Progress> progress = Chains.progressList();
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 6, 7), progress);
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals("offline", state(6));
+        assertEquals("offline", state(7));
+        assertEquals(List.of("memory:6 1/2", "memory:7 2/2"),
+                progress.stream().map(p -> p.device() + " " + p.done() + "/" + p.total()).toList());
+    }
+
+    @Test
+    void onlineWithoutZoneUsesTheConfiguredDefaultZone() throws Exception {
+        offlineDirectly(5);
+        try (Sequencer movableByDefault = Chains.memoryChain(machine, new Config(true, "online_movable"))) {
+            HotplugResult result = Chains.run(movableByDefault, request(Operation.ONLINE, 5));
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals("online", state(5));
+            assertEquals("Movable", zones(5));
+        }
+    }
+
+    @Test
+    void zoneParameterOverridesTheConfiguredDefault() throws Exception {
+        offlineDirectly(5);
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.ONLINE, 5).toBuilder()
+                .parameter("zone", "online_movable").build());
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals("Movable", zones(5));
+    }
+
+    @Test
+    void unknownZoneIsRejectedNamingTheToken() throws Exception {
+        offlineDirectly(5);
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.ONLINE, 5).toBuilder()
+                .parameter("zone", "online_dma").build());
+
+        assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+        assertTrue(result.error().message().contains("'online_dma'"), result.error().message());
+        assertEquals("offline", state(5));
+    }
+
+    @Test
+    void unknownBlockIsRejectedWithEnodev() throws Exception {
+        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 7, 42));
+
+        assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+        assertEquals(Errno.ENODEV, result.error().errno());
+        assertEquals(DeviceRef.memory(42), result.error().device());
+        assertEquals("online", state(7));
+    }
+
+    @Test
+    void ebusyHalfWayPutsBackTheBlocksThisStepAlreadyOfflined() throws Exception {
+        machine.setUnmovable(7, true);
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 5, 6, 7));
+
+        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+        assertEquals(Errno.EBUSY, result.error().errno());
+        assertEquals(DeviceRef.memory(7), result.error().device());
+        assertTrue(result.error().message().contains("EBUSY"), result.error().message());
+        assertEquals(List.of("online", "online", "online"), List.of(state(5), state(6), state(7)));
+    }
+
+    @Test
+    void rollbackRestoresExactlyTheBlocksThisRequestChanged() throws Exception {
+        offlineDirectly(3);
+        Chains.addApplication(sequencer, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
+                "application refuses", null)), "test.application.failing");
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 2, 3, 4));
+
+        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+        assertEquals(List.of("online", "offline", "online"), List.of(state(2), state(3), state(4)));
+    }
+
+    @Test
+    void plainOfflineOfAKernelZoneBlockIsNotVetoed() throws Exception {
+        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 4));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+    }
+
+    @Test
+    void removeOfANonMovableBlockIsAnOverridableVeto() throws Exception {
+        HotplugResult refused = Chains.run(sequencer, request(Operation.REMOVE, 4));
+        HotplugResult forced = Chains.run(sequencer, request(Operation.REMOVE, 4).toBuilder().force(true).build());
+
+        assertEquals(Outcome.REJECTED, refused.outcome(), refused.summary());
+        assertTrue(refused.error().overridable());
+        assertTrue(refused.error().message().contains("removeMovableOnly"), refused.error().message());
+        assertEquals(Outcome.SUCCEEDED, forced.outcome(), forced.summary());
+        assertEquals("offline", state(4));
+    }
+
+    @Test
+    void removeOfAMovableBlockPasses() throws Exception {
+        offlineDirectly(6);
+        machine.write(KernelPaths.memoryBlock(6, "state"), "online_movable");
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.REMOVE, 6));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+    }
+
+    @Test
+    void removeOfNonMovableBlockPassesWhenTheConfigurationAllowsIt() throws Exception {
+        try (Sequencer lenient = Chains.memoryChain(machine, new Config(false, "online"))) {
+            assertEquals(Outcome.SUCCEEDED, Chains.run(lenient, request(Operation.REMOVE, 4)).outcome());
+        }
+    }
+
+    @Test
+    void enableBySizePicksOfflineBlocksFromTheLowestUp() throws Exception {
+        offlineDirectly(2, 3, 5, 6);
+
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.ONLINE, "size", "256M"));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals(List.of(DeviceRef.memory(2), DeviceRef.memory(3)), result.devices());
+        assertEquals(List.of("online", "online", "offline", "offline"), List.of(state(2), state(3), state(5), state(6)));
+    }
+
+    @Test
+    void disableBySizePicksOnlineBlocksFromTheHighestDown() throws Exception {
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.OFFLINE, "size", "256M"));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals(List.of(DeviceRef.memory(7), DeviceRef.memory(6)), result.devices());
+    }
+
+    @Test
+    void rangeSelectsTheBlocksInsideIt() throws Exception {
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.OFFLINE, "range", "0x20000000-0x2fffffff"));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals(List.of(DeviceRef.memory(4), DeviceRef.memory(5)), result.devices());
+    }
+
+    @Test
+    void sizeBeyondWhatIsOfflineIsRejected() throws Exception {
+        offlineDirectly(2);
+
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.ONLINE, "size", "1G"));
+
+        assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+        assertEquals("offline", state(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1G", "1Q", "100M", "2G;rm"})
+    void hostileSizesAreRejectedNamingTheToken(String size) throws Exception {
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.OFFLINE, "size", size));
+
+        assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+        assertEquals(Errno.EINVAL, result.error().errno());
+        assertTrue(result.error().message().contains("'" + size + "'"), result.error().message());
+    }
+
+    @Test
+    void wildcardWithoutSizeOrRangeIsRejected() throws Exception {
+        HotplugResult result = Chains.run(sequencer, HotplugRequest.of(Operation.OFFLINE, DeviceRef.any(DeviceRef.MEMORY)));
+
+        assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+        assertTrue(result.error().message().contains("size") && result.error().message().contains("range"));
+    }
+
+    @Test
+    void hostileBlockIdsNeverReachARequest() {
+        assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:../../x"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:-1"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:1;rm"));
+    }
+}
