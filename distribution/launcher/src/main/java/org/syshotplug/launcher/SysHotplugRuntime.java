@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashSet;
@@ -57,6 +58,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
 
     static final String HOTPLUG_SERVICE = "org.syshotplug.api.HotplugService";
     static final String SYSTEM_FILES = "org.syshotplug.platform.SystemFiles";
+    static final String PLATFORM_BUNDLE = "org.syshotplug.platform";
     static final String CONFIGURATION_ADMIN = "org.osgi.service.cm.ConfigurationAdmin";
 
     /** Bundles whose packages the system bundle exports instead, when the API is shared with the host. */
@@ -114,6 +116,12 @@ public final class SysHotplugRuntime implements AutoCloseable {
             trace("start level " + Config.LEVEL_BUNDLES);
             runtime.awaitService(HOTPLUG_SERVICE);
             trace("HotplugService registered");
+            if (runtime.hasBundle(PLATFORM_BUNDLE)) {
+                // The platform picks its implementation from the configuration after it starts, so
+                // SystemFiles (and the inventories that need it) may come a moment after level 3.
+                runtime.awaitService(SYSTEM_FILES);
+                trace("SystemFiles registered");
+            }
             if (config.shell()) {
                 runtime.raiseStartLevel(Config.LEVEL_SHELL);
             }
@@ -424,11 +432,15 @@ public final class SysHotplugRuntime implements AutoCloseable {
             if (refs == null) {
                 return null;
             }
-            java.util.Arrays.sort(refs);
+            Arrays.sort(refs);
             return refs[refs.length - 1];
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    private boolean hasBundle(String symbolicName) {
+        return Arrays.stream(framework.getBundleContext().getBundles()).anyMatch(b -> symbolicName.equals(b.getSymbolicName()));
     }
 
     /** What is not running and why, for a start-up error message. */
