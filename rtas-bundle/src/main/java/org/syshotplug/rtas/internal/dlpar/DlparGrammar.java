@@ -194,9 +194,10 @@ public final class DlparGrammar {
             } else {
                 int space = rest.indexOf(' ');
                 if (space >= 0) {
-                    throw nameError(position, rest, "'" + rest.substring(0, space) + "' is followed by '"
-                            + DlparSyntaxException.printable(rest.substring(space + 1))
-                            + "'; expected one name: quote a name that contains spaces, e.g. drc-name \"" + rest + "\"");
+                    throw nameError(position, rest, "'" + DlparSyntaxException.printable(rest.substring(0, space))
+                            + "' is followed by '" + DlparSyntaxException.printable(rest.substring(space + 1))
+                            + "'; expected one name: quote a name that contains spaces, e.g. drc-name \""
+                            + DlparSyntaxException.printable(rest) + "\"");
                 }
                 name = rest;
             }
