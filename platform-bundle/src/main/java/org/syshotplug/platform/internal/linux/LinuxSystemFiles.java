@@ -76,6 +76,11 @@ public final class LinuxSystemFiles implements SystemFiles {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             int written = channel.write(bytes);
+            if (written == 0 && length > 0) {
+                // The JDK reports write(2) failing with EAGAIN as "0 bytes written" (its non-blocking
+                // convention), so a cpuhp callback's EAGAIN arrives here, not as an IOException.
+                throw new SystemFileException(Errno.EAGAIN, path, value, null, null);
+            }
             if (written != length) {
                 // sysfs takes a store in one call; a short write means the value did not go in as one.
                 throw new SystemFileException(Errno.EIO, path, value,
