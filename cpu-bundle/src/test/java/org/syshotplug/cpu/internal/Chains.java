@@ -37,6 +37,12 @@ final class Chains {
         sequencer.addHandler(handler, application(name, "execute"));
     }
 
+    /** An execute handler in another band, e.g. a firmware handler that runs after the CPUs on tear-down. */
+    static void addExecute(Sequencer sequencer, HotplugHandler handler, String name, int priority) {
+        sequencer.addHandler(handler, Map.of("component.name", name, HandlerProperties.PHASE, "execute",
+                HandlerProperties.PRIORITY, priority));
+    }
+
     static HotplugResult run(Sequencer sequencer, HotplugRequest request) throws Exception {
         return sequencer.submit(request).getValue();
     }

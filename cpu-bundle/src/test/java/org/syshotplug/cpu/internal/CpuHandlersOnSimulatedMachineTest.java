@@ -21,6 +21,7 @@ import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.sequencer.internal.Sequencer;
+import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
 
 /** The CPU handlers in the real sequencer on the simulated x86 machine (CPU 0 has no online file). */
@@ -146,7 +147,8 @@ class CpuHandlersOnSimulatedMachineTest {
 
     @Test
     void kernelEbusyHalfWayPutsBackTheCpusThisStepAlreadyChanged() throws Exception {
-        try (Sequencer refusing = Chains.cpuChain(new WriteFaults(machine).failWrites(KernelPaths.cpu(3, "online"), Errno.EBUSY))) {
+        WriteFaults files = new WriteFaults(machine).failWrites(KernelPaths.cpu(3, "online"), Errno.EBUSY);
+        try (Sequencer refusing = Chains.cpuChain(files)) {
             HotplugResult result = Chains.run(refusing, HotplugRequest.of(Operation.OFFLINE,
                     DeviceRef.cpu(1), DeviceRef.cpu(2), DeviceRef.cpu(3)));
 
@@ -156,21 +158,33 @@ class CpuHandlersOnSimulatedMachineTest {
             assertTrue(result.error().message().contains("CPU 3") && result.error().message().contains("EBUSY"),
                     result.error().message());
             assertTrue(online(1) && online(2) && online(3), "every CPU back online");
+            assertEquals(List.of(onlineWrite(1, "0"), onlineWrite(2, "0"), onlineWrite(2, "1"), onlineWrite(1, "1")),
+                    files.writes, "CPUs put back in reverse, by the failing handler itself");
         }
+    }
+
+    private static String onlineWrite(int cpu, String value) {
+        return KernelPaths.cpu(cpu, "online") + "=" + value;
     }
 
     @Test
     void rollbackRestoresExactlyTheCpusThisRequestChangedInReverse() throws Exception {
         machine.write(KernelPaths.cpu(2, "online"), "0");
-        Chains.addApplication(sequencer, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
-                "application refuses", null)), "test.application.failing");
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.cpuChain(files)) {
+            // Tear-down runs the chain in descending priority: a firmware handler runs after the CPUs.
+            Chains.addExecute(chain, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
+                    "firmware refuses", null)), "test.firmware.failing", HandlerProperties.FIRMWARE_RESOURCES);
 
-        HotplugResult result = run(Operation.ONLINE, 1, 2, 3);
+            HotplugResult result = Chains.run(chain, HotplugRequest.of(Operation.OFFLINE,
+                    DeviceRef.cpu(1), DeviceRef.cpu(2), DeviceRef.cpu(3)));
 
-        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
-        assertTrue(online(1), "CPU 1 was online before and is left alone");
-        assertFalse(online(2), "CPU 2 was onlined by this request and is offline again");
-        assertTrue(online(3));
+            assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+            assertTrue(online(1) && online(3), "CPUs 1 and 3 were offlined by this request and are back");
+            assertFalse(online(2), "CPU 2 was offline before and is left alone");
+            assertEquals(List.of(onlineWrite(1, "0"), onlineWrite(3, "0"), onlineWrite(3, "1"), onlineWrite(1, "1")),
+                    files.writes);
+        }
     }
 
     /** Every CPU with an online file, as on POWER; CPU 0 already offline, 1 and 2 online. */

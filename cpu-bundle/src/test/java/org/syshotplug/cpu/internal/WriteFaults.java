@@ -9,12 +9,15 @@ import org.syshotplug.platform.SystemFiles;
 
 /**
  * Wraps a machine so that writing one path answers an errno, as the kernel's {@code online} store
- * does when it refuses (the simulated machine's own injection also fails reads, which validate needs).
+ * does when it refuses (the simulated machine's own injection also fails reads, which validate needs),
+ * and records the writes that went through, so tests can check their order.
  */
 final class WriteFaults implements SystemFiles {
 
     private final SystemFiles machine;
     private final Map<String, Errno> faults = new ConcurrentHashMap<>();
+    /** Every write that reached the machine, as {@code path=value}, in order. */
+    final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     WriteFaults(SystemFiles machine) {
         this.machine = machine;
@@ -32,6 +35,7 @@ final class WriteFaults implements SystemFiles {
             throw new SystemFileException(errno, path, value, "refused by the test", null);
         }
         machine.write(path, value);
+        writes.add(path + "=" + value);
     }
 
     @Override

@@ -38,6 +38,12 @@ final class Chains {
                 HandlerProperties.PRIORITY, HandlerProperties.APPLICATION));
     }
 
+    /** An execute handler in another band, e.g. a firmware handler that runs after memory on tear-down. */
+    static void addExecute(Sequencer sequencer, HotplugHandler handler, String name, int priority) {
+        sequencer.addHandler(handler, Map.of("component.name", name, HandlerProperties.PHASE, "execute",
+                HandlerProperties.PRIORITY, priority));
+    }
+
     static HotplugResult run(Sequencer sequencer, HotplugRequest request) throws Exception {
         return sequencer.submit(request).getValue();
     }

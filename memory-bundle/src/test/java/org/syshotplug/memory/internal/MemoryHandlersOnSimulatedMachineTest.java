@@ -20,6 +20,7 @@ import org.syshotplug.api.Progress;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.sequencer.internal.Sequencer;
+import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
 
 /** The memory handlers in the real sequencer on the simulated x86 machine with 8 blocks of 128M. */
@@ -126,26 +127,40 @@ class MemoryHandlersOnSimulatedMachineTest {
     @Test
     void ebusyHalfWayPutsBackTheBlocksThisStepAlreadyOfflined() throws Exception {
         machine.setUnmovable(7, true);
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.memoryChain(files, Config.defaults())) {
+            HotplugResult result = Chains.run(chain, request(Operation.OFFLINE, 5, 6, 7));
 
-        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 5, 6, 7));
-
-        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
-        assertEquals(Errno.EBUSY, result.error().errno());
-        assertEquals(DeviceRef.memory(7), result.error().device());
-        assertTrue(result.error().message().contains("EBUSY"), result.error().message());
-        assertEquals(List.of("online", "online", "online"), List.of(state(5), state(6), state(7)));
+            assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+            assertEquals(Errno.EBUSY, result.error().errno());
+            assertEquals(DeviceRef.memory(7), result.error().device());
+            assertTrue(result.error().message().contains("EBUSY"), result.error().message());
+            assertEquals(List.of("online", "online", "online"), List.of(state(5), state(6), state(7)));
+            assertEquals(List.of(stateWrite(5, "offline"), stateWrite(6, "offline"), stateWrite(6, "online_kernel"),
+                    stateWrite(5, "online_kernel")), files.writes, "blocks put back in reverse by the failing handler");
+        }
     }
 
     @Test
-    void rollbackRestoresExactlyTheBlocksThisRequestChanged() throws Exception {
+    void rollbackRestoresExactlyTheBlocksThisRequestChangedInReverse() throws Exception {
         offlineDirectly(3);
-        Chains.addApplication(sequencer, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
-                "application refuses", null)), "test.application.failing");
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.memoryChain(files, Config.defaults())) {
+            // Tear-down runs the chain in descending priority: a firmware handler runs after memory.
+            Chains.addExecute(chain, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
+                    "firmware refuses", null)), "test.firmware.failing", HandlerProperties.FIRMWARE_RESOURCES);
 
-        HotplugResult result = Chains.run(sequencer, request(Operation.OFFLINE, 2, 3, 4));
+            HotplugResult result = Chains.run(chain, request(Operation.OFFLINE, 2, 3, 4));
 
-        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
-        assertEquals(List.of("online", "offline", "online"), List.of(state(2), state(3), state(4)));
+            assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+            assertEquals(List.of("online", "offline", "online"), List.of(state(2), state(3), state(4)));
+            assertEquals(List.of(stateWrite(2, "offline"), stateWrite(4, "offline"), stateWrite(4, "online_kernel"),
+                    stateWrite(2, "online_kernel")), files.writes);
+        }
+    }
+
+    private static String stateWrite(int block, String value) {
+        return KernelPaths.memoryBlock(block, "state") + "=" + value;
     }
 
     @Test

@@ -1,0 +1,75 @@
+package org.syshotplug.memory.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.syshotplug.api.Errno;
+import org.syshotplug.platform.SystemFileException;
+import org.syshotplug.platform.SystemFiles;
+
+/**
+ * Wraps a machine so that writing one path answers an errno, as the kernel's {@code state} store
+ * does when it refuses (the simulated machine's own injection also fails reads, which validate needs),
+ * and records the writes that went through, so tests can check their order.
+ */
+final class WriteFaults implements SystemFiles {
+
+    private final SystemFiles machine;
+    private final Map<String, Errno> faults = new ConcurrentHashMap<>();
+    /** Every write that reached the machine, as {@code path=value}, in order. */
+    final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    WriteFaults(SystemFiles machine) {
+        this.machine = machine;
+    }
+
+    WriteFaults failWrites(String path, Errno errno) {
+        faults.put(path, errno);
+        return this;
+    }
+
+    @Override
+    public void write(String path, String value) throws SystemFileException {
+        Errno errno = faults.get(path);
+        if (errno != null) {
+            throw new SystemFileException(errno, path, value, "refused by the test", null);
+        }
+        machine.write(path, value);
+        writes.add(path + "=" + value);
+    }
+
+    @Override
+    public String read(String path) throws SystemFileException {
+        return machine.read(path);
+    }
+
+    @Override
+    public byte[] readBytes(String path) throws SystemFileException {
+        return machine.readBytes(path);
+    }
+
+    @Override
+    public List<String> list(String directory) throws SystemFileException {
+        return machine.list(directory);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return machine.exists(path);
+    }
+
+    @Override
+    public boolean isDirectory(String path) {
+        return machine.isDirectory(path);
+    }
+
+    @Override
+    public String readLink(String path) throws SystemFileException {
+        return machine.readLink(path);
+    }
+
+    @Override
+    public String describe() {
+        return machine.describe() + " with write faults " + faults;
+    }
+}
