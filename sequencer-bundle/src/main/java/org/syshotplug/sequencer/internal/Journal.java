@@ -42,8 +42,10 @@ import org.syshotplug.api.StepRecord;
  * C id outcome finishedMillis errorHandler errno overridable message
  * </pre>
  *
- * Lines are forced to disk at phase boundaries, after every execute and rollback step and at the
- * end of a request; a torn last line (a crash mid-write) is ignored on reading.
+ * Lines are forced to disk after every execute and rollback step (what a restart must undo, or must
+ * not undo twice), when commit begins (after which nothing is rolled back) and at the end of a
+ * request; the other lines reach the disk with the next forced one. A torn last line (a crash
+ * mid-write) is ignored on reading.
  */
 final class Journal implements AutoCloseable {
 
@@ -129,11 +131,15 @@ final class Journal implements AutoCloseable {
     }
 
     void started(String id, Instant started) {
-        append(true, "S", id, Long.toString(started.toEpochMilli()));
+        append(false, "S", id, Long.toString(started.toEpochMilli()));
     }
 
+    /**
+     * Only the start of commit is forced on its own: from then on a restart must not roll back. The
+     * other phase lines reach the disk with the next forced line (the first execute step).
+     */
     void phase(String id, Phase phase, List<DeviceRef> devices) {
-        append(true, "P", id, phase.name(), devices(devices));
+        append(phase == Phase.COMMIT, "P", id, phase.name(), devices(devices));
     }
 
     void step(String id, StepRecord s) {
