@@ -1,0 +1,241 @@
+package org.syshotplug.benchmarks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.HotplugRequest;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Operation;
+import org.syshotplug.cpu.internal.CpuOnlineHandler;
+import org.syshotplug.cpu.internal.CpuValidateHandler;
+import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
+import org.syshotplug.sequencer.internal.Sequencer;
+import org.syshotplug.sequencer.internal.SequencerSettings;
+import org.syshotplug.spi.HandlerProperties;
+
+/**
+ * Offline then online of CPU 1 on this machine's real kernel, three ways, interleaved per cycle so
+ * that drift (other builds, the hypervisor) hits all three alike:
+ * <ol type="a">
+ * <li>through SysHotplug: the sequencer with the CPU bundle's validate and online handlers on the
+ *     linux platform rooted at {@code /}, and its journal on disk as the runtime keeps it, one
+ *     offline and one online request, each awaited ({@code a0}: the same without the journal);</li>
+ * <li>{@code chcpu -d 1} then {@code chcpu -e 1} (util-linux), as a shell script would;</li>
+ * <li>two {@code write(2)}s of "0" and "1" to {@code cpu1/online} on a descriptor opened
+ *     beforehand: the kernel's own cost, the floor.</li>
+ * </ol>
+ * The order of the ways rotates every cycle. Guarded like the team's live tests: root and a
+ * writable sysfs, the exclusive live lock held throughout, CPU 1 only, and CPU 1 online with its
+ * cpuhp fail injection disarmed in {@code finally}.
+ */
+public final class LiveCpuCycle {
+
+    static final Path LOCK = Path.of("/tmp/syshotplug-live.lock");
+    static final Path CPU1_ONLINE = Path.of("/sys/devices/system/cpu/cpu1/online");
+    static final Path CPU1_FAIL = Path.of("/sys/devices/system/cpu/cpu1/hotplug/fail");
+    static final String[] WAYS = {"a-syshotplug", "b-chcpu", "c-write", "a0-no-journal"};
+
+    /** The per-cycle times of each way, in nanoseconds, in cycle order. */
+    public record Result(long[][] nanos, String loadBefore, String loadAfter) {
+
+        long median(int way) {
+            return Stats.median(nanos[way]);
+        }
+
+        /** Median of the per-cycle ratios: each cycle's a and c saw the same moment of the machine. */
+        double pairedRatio(int way, int over) {
+            double[] r = new double[nanos[way].length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (double) nanos[way][i] / nanos[over][i];
+            }
+            return Stats.median(r);
+        }
+    }
+
+    private LiveCpuCycle() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        String skip = whyNotLive();
+        if (skip != null) {
+            System.out.println("live CPU cycle skipped: " + skip);
+            return;
+        }
+        Result r = run(cycles, 3);
+        print(r);
+    }
+
+    /** Null when the live comparison may run here, else the reason it may not. */
+    static String whyNotLive() {
+        try {
+            boolean root = "root".equals(System.getProperty("user.name"));
+            boolean writable = Files.isDirectory(Path.of("/sys/devices/system/cpu"))
+                    && !Files.getFileStore(Path.of("/sys")).isReadOnly() && Files.isWritable(CPU1_ONLINE);
+            if (!root || !writable) {
+                return "not root / sysfs read-only (or no hot-pluggable CPU 1)";
+            }
+            if (!Files.isExecutable(Path.of("/usr/sbin/chcpu")) && !Files.isExecutable(Path.of("/usr/bin/chcpu"))) {
+                return "chcpu (util-linux) is not installed";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot inspect sysfs: " + e.getMessage();
+        }
+    }
+
+    static Result run(int cycles, int warmups) throws Exception {
+        try (FileChannel lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockChannel.lock()) {
+            restoreCpu1();
+            SystemFiles files = new LinuxSystemFiles(Path.of("/"));
+            Path journalFolder = Files.createTempDirectory(journalParent(), "live-journal-");
+            try (Sequencer sequencer = cpuSequencer(files, journalFolder.resolve("requests.journal"));
+                    Sequencer bare = cpuSequencer(files, null);
+                    FileChannel online = FileChannel.open(CPU1_ONLINE, StandardOpenOption.WRITE)) {
+                HotplugRequest offline = HotplugRequest.builder(Operation.OFFLINE).id("live-off")
+                        .origin("benchmark").target(DeviceRef.cpu(1)).build();
+                HotplugRequest onlineRequest = HotplugRequest.builder(Operation.ONLINE).id("live-on")
+                        .origin("benchmark").target(DeviceRef.cpu(1)).build();
+                Way[] ways = {
+                    () -> {
+                        require(sequencer.submit(offline).getValue());
+                        require(sequencer.submit(onlineRequest).getValue());
+                    },
+                    () -> {
+                        chcpu("-d");
+                        chcpu("-e");
+                    },
+                    () -> {
+                        write(online, "0");
+                        write(online, "1");
+                    },
+                    () -> {
+                        require(bare.submit(offline).getValue());
+                        require(bare.submit(onlineRequest).getValue());
+                    },
+                };
+                for (int i = 0; i < warmups; i++) {
+                    for (Way w : ways) {
+                        w.cycle();
+                    }
+                }
+                String before = loadAverage();
+                long[][] nanos = new long[ways.length][cycles];
+                for (int cycle = 0; cycle < cycles; cycle++) {
+                    for (int k = 0; k < ways.length; k++) {
+                        int way = (cycle + k) % ways.length;
+                        long t0 = System.nanoTime();
+                        ways[way].cycle();
+                        nanos[way][cycle] = System.nanoTime() - t0;
+                    }
+                }
+                return new Result(nanos, before, loadAverage());
+            } finally {
+                restoreCpu1();
+                deleteTree(journalFolder);
+            }
+        }
+    }
+
+    static void print(Result r) {
+        System.out.printf(Locale.ROOT, "live CPU 1 offline+online, %d interleaved cycles, load %s -> %s%n",
+                r.nanos()[0].length, r.loadBefore(), r.loadAfter());
+        for (int w = 0; w < WAYS.length; w++) {
+            long[] sorted = r.nanos()[w].clone();
+            java.util.Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "  %-13s median %8.2f ms  min %8.2f ms  max %8.2f ms%n", WAYS[w],
+                    r.median(w) / 1e6, sorted[0] / 1e6, sorted[sorted.length - 1] / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "  a/c %.3f (median of per-cycle ratios %.3f)   a/b %.3f (%.3f)   a0/c %.3f (%.3f)%n",
+                (double) r.median(0) / r.median(2), r.pairedRatio(0, 2),
+                (double) r.median(0) / r.median(1), r.pairedRatio(0, 1),
+                (double) r.median(3) / r.median(2), r.pairedRatio(3, 2));
+    }
+
+    private static Sequencer cpuSequencer(SystemFiles files, Path journal) {
+        Sequencer s = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(20)), null, journal);
+        s.addHandler(new CpuValidateHandler(files), cpuProperties("org.syshotplug.cpu.validate", "validate"));
+        s.addHandler(new CpuOnlineHandler(files), cpuProperties("org.syshotplug.cpu.online", "execute"));
+        return s;
+    }
+
+    private static Path journalParent() {
+        Path target = Path.of("benchmarks/target");
+        return Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private interface Way {
+        void cycle() throws Exception;
+    }
+
+    private static Map<String, Object> cpuProperties(String name, String phase) {
+        return Map.of("component.name", name, HandlerProperties.PHASE, phase,
+                HandlerProperties.PRIORITY, HandlerProperties.CPU,
+                HandlerProperties.DEVICES, new String[] {DeviceRef.CPU}, Sequencer.BUNDLE_PROPERTY, "org.syshotplug.cpu");
+    }
+
+    private static void require(HotplugResult result) {
+        if (!result.succeeded()) {
+            throw new IllegalStateException("SysHotplug request did not succeed: " + result.summary());
+        }
+    }
+
+    private static void chcpu(String flag) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("chcpu", flag, "1").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int status = p.waitFor();
+        if (status != 0) {
+            throw new IllegalStateException("chcpu " + flag + " 1 exited " + status);
+        }
+    }
+
+    /** One pwrite(2) at offset 0: sysfs hands each write to the attribute's store() whole. */
+    private static void write(FileChannel channel, String value) throws IOException {
+        channel.write(ByteBuffer.wrap(value.getBytes(StandardCharsets.US_ASCII)), 0);
+    }
+
+    static void deleteTree(Path folder) throws IOException {
+        try (var files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static void restoreCpu1() {
+        try {
+            if (Files.exists(CPU1_FAIL)) {
+                Files.writeString(CPU1_FAIL, "-1");
+            }
+        } catch (IOException e) {
+            System.err.println("live restore: could not disarm " + CPU1_FAIL + ": " + e.getMessage());
+        }
+        try {
+            if (!"1".equals(Files.readString(CPU1_ONLINE).strip())) {
+                Files.writeString(CPU1_ONLINE, "1");
+            }
+        } catch (IOException e) {
+            System.err.println("live restore: could not online CPU 1: " + e.getMessage());
+        }
+    }
+}

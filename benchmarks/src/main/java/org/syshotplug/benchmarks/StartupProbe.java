@@ -1,0 +1,171 @@
+package org.syshotplug.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Start-up time and footprint of the distribution's {@code bin/syshotplug -c CMD}, run as a user
+ * would run it, under {@code /usr/bin/time -v} for the peak RSS, once per JVM flag set.
+ *
+ * <p>Three instants per run, all from the moment the process is spawned: <em>ready</em> is when
+ * the launcher's banner ("... ready in N ms", printed on stderr once {@code HotplugService} is
+ * up) arrives, <em>first request</em> is when the command's output arrives on stdout (the command
+ * prints only after its request has completed), <em>exit</em> is when the process has ended.
+ * The first run of each flag set fills the framework cache and is reported apart (cold); the
+ * medians are over the warm runs that follow, as an appliance restarts with its cache in place.
+ */
+public final class StartupProbe {
+
+    static final String COMMAND = "hotplug:offline cpu:1";
+    private static final Pattern READY = Pattern.compile("ready in (\\d+) ms");
+    private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+
+    /** One way to start the JVM. {@code archive} names a CDS archive to train first, or is null. */
+    record Variant(String name, String javaOpts, Path archive) {
+    }
+
+    /** One start-up, in milliseconds from spawn; the banner's own figure; peak RSS in KiB. */
+    record Run(double readyMs, double firstRequestMs, double exitMs, long bannerMs, long maxRssKiB, int status) {
+    }
+
+    /** Medians of the warm runs of one variant, and its cold first run. */
+    record Summary(Variant variant, Run cold, double readyMs, double firstRequestMs, double exitMs, long bannerMs,
+            long maxRssKiB, int runs, String load) {
+    }
+
+    private StartupProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(args.length > 0 ? args[0] : "distribution/target/syshotplug");
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path work = Path.of(args.length > 2 ? args[2] : "benchmarks/target/startup");
+        List<Summary> all = probe(home, runs, work);
+        print(all);
+    }
+
+    static List<Variant> variants(Path work) {
+        Path jsa = work.resolve("syshotplug-appcds.jsa").toAbsolutePath();
+        return List.of(
+                new Variant("default heap", "", null),
+                new Variant("-Xmx32m", "-Xmx32m", null),
+                new Variant("-Xmx32m -Xshare:off", "-Xmx32m -Xshare:off", null),
+                new Variant("-Xmx32m SerialGC", "-Xmx32m -XX:+UseSerialGC", null),
+                new Variant("-Xmx32m C1 only", "-Xmx32m -XX:TieredStopAtLevel=1", null),
+                new Variant("-Xmx32m C1 SerialGC", "-Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC", null),
+                new Variant("-Xmx32m C1 SerialGC AppCDS",
+                        "-Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=" + jsa, jsa));
+    }
+
+    static List<Summary> probe(Path home, int runs, Path work) throws Exception {
+        Path launcher = home.resolve("bin/syshotplug");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException(launcher + " is missing: build the distribution first"
+                    + " (mvn -q -B -o -pl distribution -am install -DskipTests)");
+        }
+        Files.createDirectories(work);
+        List<Summary> out = new ArrayList<>();
+        for (Variant v : variants(work)) {
+            Path data = Files.createTempDirectory(work, "data-");
+            if (v.archive() != null) {
+                Files.deleteIfExists(v.archive());
+                String train = v.javaOpts().replace("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=");
+                Run r = once(launcher, train, data, work);
+                if (r.status() != 0 || !Files.exists(v.archive())) {
+                    throw new IllegalStateException("training the CDS archive failed (exit " + r.status() + ")");
+                }
+            }
+            String load = LiveCpuCycle.loadAverage();
+            Run cold = once(launcher, v.javaOpts(), data, work);
+            List<Run> warm = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                warm.add(once(launcher, v.javaOpts(), data, work));
+            }
+            for (Run r : warm) {
+                if (r.status() != 0) {
+                    throw new IllegalStateException(v.name() + ": syshotplug -c '" + COMMAND + "' exited " + r.status());
+                }
+            }
+            out.add(new Summary(v, cold,
+                    Stats.median(warm.stream().mapToDouble(Run::readyMs).toArray()),
+                    Stats.median(warm.stream().mapToDouble(Run::firstRequestMs).toArray()),
+                    Stats.median(warm.stream().mapToDouble(Run::exitMs).toArray()),
+                    Stats.median(warm.stream().mapToLong(Run::bannerMs).toArray()),
+                    Stats.median(warm.stream().mapToLong(Run::maxRssKiB).toArray()),
+                    warm.size(), load));
+        }
+        return out;
+    }
+
+    static Run once(Path launcher, String javaOpts, Path data, Path work) throws Exception {
+        Path timeFile = Files.createTempFile(work, "time-", ".txt");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/time", "-v", "-o", timeFile.toString(),
+                launcher.toAbsolutePath().toString(), "--data", data.toAbsolutePath().toString(), "-c", COMMAND);
+        pb.environment().put("JAVA_OPTS", javaOpts);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        long[] ready = {-1};
+        long[] banner = {-1};
+        Thread errReader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Matcher m = READY.matcher(line);
+                    if (m.find() && ready[0] < 0) {
+                        ready[0] = System.nanoTime();
+                        banner[0] = Long.parseLong(m.group(1));
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "startup-stderr");
+        errReader.start();
+        long first = -1;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (first < 0 && !line.isBlank()) {
+                    first = System.nanoTime();
+                }
+            }
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("syshotplug did not exit within 120 s");
+        }
+        long end = System.nanoTime();
+        errReader.join(5_000);
+        String time = Files.readString(timeFile);
+        Files.deleteIfExists(timeFile);
+        Matcher rss = MAX_RSS.matcher(time);
+        long rssKiB = rss.find() ? Long.parseLong(rss.group(1)) : -1;
+        return new Run(ms(ready[0], t0), ms(first, t0), (end - t0) / 1e6, banner[0], rssKiB, p.exitValue());
+    }
+
+    private static double ms(long at, long t0) {
+        return at < 0 ? Double.NaN : (at - t0) / 1e6;
+    }
+
+    static void print(List<Summary> all) {
+        System.out.printf(Locale.ROOT, "start-up of bin/syshotplug -c '%s' (simulated platform), medians of warm runs, ms from spawn%n",
+                COMMAND);
+        System.out.printf(Locale.ROOT, "  %-28s %8s %8s %8s %8s %9s %10s  %s%n", "JVM FLAGS", "READY", "BANNER",
+                "1ST REQ", "EXIT", "PEAK RSS", "COLD READY", "LOAD");
+        for (Summary s : all) {
+            System.out.printf(Locale.ROOT, "  %-28s %8.0f %8d %8.0f %8.0f %6.1f MiB %10.0f  %s%n", s.variant().name(),
+                    s.readyMs(), s.bannerMs(), s.firstRequestMs(), s.exitMs(), s.maxRssKiB() / 1024.0,
+                    s.cold().readyMs(), s.load());
+        }
+    }
+}

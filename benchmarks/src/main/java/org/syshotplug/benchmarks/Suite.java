@@ -1,0 +1,243 @@
+package org.syshotplug.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Everything {@code benchmarks/run.sh} reports, in one JVM that forks the JMH runs: the sequencer
+ * against direct calls, the growth fit, bind/unbind under load, the simulated machine, the live CPU
+ * 1 comparison and the distribution's start-up, ending in one table.
+ *
+ * <p>Arguments: {@code --home DIR} (the distribution folder), {@code --out DIR} (JMH JSON files),
+ * {@code --skip jmh,live,startup}, {@code --startup-runs N}, {@code --live-cycles N}.
+ */
+public final class Suite {
+
+    private final List<String> table = new ArrayList<>();
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of("distribution/target/syshotplug");
+        Path out = Path.of("benchmarks/target/results");
+        String skip = "";
+        int startupRuns = 5;
+        int liveCycles = 20;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home" -> home = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--skip" -> skip = args[++i];
+                case "--startup-runs" -> startupRuns = Integer.parseInt(args[++i]);
+                case "--live-cycles" -> liveCycles = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; expected --home DIR, --out DIR, --skip jmh,live,startup, --startup-runs N, --live-cycles N");
+            }
+        }
+        Files.createDirectories(out);
+        Suite suite = new Suite();
+        if (!skip.contains("jmh")) {
+            suite.sequencer(out);
+            suite.latency(out);
+            suite.bindUnbind(out);
+            suite.journal(out);
+            suite.simulatedMachine(out);
+        }
+        if (!skip.contains("live")) {
+            suite.live(liveCycles);
+        }
+        if (!skip.contains("startup")) {
+            suite.startup(home, startupRuns, out.resolve("startup"));
+        }
+        System.out.println();
+        System.out.println("==================== SysHotplug benchmark summary ====================");
+        suite.table.forEach(System.out::println);
+    }
+
+    private static Collection<RunResult> jmh(Path out, String name, String include, Mode mode, Map<String, String[]> params)
+            throws Exception {
+        ChainedOptionsBuilder b = new OptionsBuilder().include(include)
+                .resultFormat(ResultFormatType.JSON).result(out.resolve(name + ".json").toString());
+        if (mode != null) {
+            b.mode(mode);
+        }
+        params.forEach(b::param);
+        return new Runner(b.build()).run();
+    }
+
+    private void sequencer(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "sequencer", SequencerBenchmark.class.getName() + "\\.", null, Map.of());
+        // [benchmark][handlers][devices] -> us per request
+        Map<String, Map<Integer, Map<Integer, Double>>> us = new TreeMap<>();
+        for (RunResult r : results) {
+            String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            int h = Integer.parseInt(r.getParams().getParam("handlers"));
+            int d = Integer.parseInt(r.getParams().getParam("devices"));
+            us.computeIfAbsent(method, k -> new TreeMap<>()).computeIfAbsent(h, k -> new TreeMap<>())
+                    .put(d, r.getPrimaryResult().getScore());
+        }
+        table.add(String.format(Locale.ROOT, "SEQUENCER vs DIRECT (JMH avg time per request, µs; req/s = 1e6/µs), load %s", load));
+        table.add(String.format(Locale.ROOT, "  %8s %8s %12s %12s %12s %14s %14s %10s", "HANDLERS", "DEVICES",
+                "DIRECT µs", "SEQ µs", "PIPE µs", "SEQ req/s", "PIPE req/s", "SEQ/DIRECT"));
+        for (int h : us.get("sequencer").keySet()) {
+            for (int d : us.get("sequencer").get(h).keySet()) {
+                double direct = us.get("direct").get(h).get(d);
+                double seq = us.get("sequencer").get(h).get(d);
+                double pipe = us.get("sequencerPipelined").get(h).get(d);
+                table.add(String.format(Locale.ROOT, "  %8d %8d %12.4f %12.2f %12.2f %14.0f %14.0f %10.0f", h, d, direct,
+                        seq, pipe, 1e6 / seq, 1e6 / pipe, seq / direct));
+            }
+        }
+        fit("sequencer (one at a time)", us.get("sequencer"));
+        fit("sequencer (pipelined)", us.get("sequencerPipelined"));
+        ratios(us.get("sequencerPipelined"));
+    }
+
+    /** Least squares of cost = a + b·handlers + c·devices + e·handlers·devices over the 3×3 grid. */
+    private void fit(String what, Map<Integer, Map<Integer, Double>> grid) {
+        List<double[]> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        grid.forEach((h, byDevices) -> byDevices.forEach((d, v) -> {
+            x.add(new double[] {h, d, (double) h * d});
+            y.add(v);
+        }));
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        ols.newSampleData(y.stream().mapToDouble(Double::doubleValue).toArray(), x.toArray(new double[0][]));
+        double[] beta = ols.estimateRegressionParameters();
+        double worst = 0;
+        for (int i = 0; i < y.size(); i++) {
+            double[] xi = x.get(i);
+            double predicted = beta[0] + beta[1] * xi[0] + beta[2] * xi[1] + beta[3] * xi[2];
+            worst = Math.max(worst, Math.abs(predicted - y.get(i)) / y.get(i));
+        }
+        table.add(String.format(Locale.ROOT,
+                "  fit %-26s µs = %.2f + %.3f·h + %.5f·d + %.6f·h·d   R²=%.4f  worst point off by %.0f%%",
+                what, beta[0], beta[1], beta[2], beta[3], ols.calculateRSquared(), 100 * worst));
+    }
+
+    /** Cost per handler×device step above the fixed per-request cost: flat if growth is linear in h·d. */
+    private void ratios(Map<Integer, Map<Integer, Double>> grid) {
+        double base = grid.get(1).get(1);
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-44s", "pipelined cost / cost(1 handler, 1 device):"));
+        grid.values().iterator().next().keySet().forEach(d -> header.append(String.format(Locale.ROOT, " %9s", "d=" + d)));
+        table.add(header.toString());
+        grid.forEach((h, byDevices) -> {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-44s", "  h=" + h));
+            byDevices.forEach((d, v) -> row.append(String.format(Locale.ROOT, " %9.1f", v / base)));
+            table.add(row.toString());
+        });
+    }
+
+    private void latency(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "latency", SequencerBenchmark.class.getName() + "\\.sequencer$",
+                Mode.SampleTime, Map.of("handlers", new String[] {"8"}));
+        table.add(String.format(Locale.ROOT, "SEQUENCER LATENCY, 8 handlers, one request at a time (JMH sample time, µs), load %s", load));
+        table.add(String.format(Locale.ROOT, "  %8s %10s %10s %10s %10s", "DEVICES", "MEAN", "P50", "P99", "P99.9"));
+        for (RunResult r : results) {
+            var s = r.getPrimaryResult().getStatistics();
+            table.add(String.format(Locale.ROOT, "  %8s %10.1f %10.1f %10.1f %10.1f", r.getParams().getParam("devices"),
+                    s.getMean(), s.getPercentile(50), s.getPercentile(99), s.getPercentile(99.9)));
+        }
+    }
+
+    private void bindUnbind(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "bind-unbind", BindUnbindBenchmark.class.getName() + "\\.", null, Map.of());
+        table.add(String.format(Locale.ROOT, "BIND/UNBIND while requests flow (8 handlers, 64 CPUs per request; JMH avg µs), load %s", load));
+        for (RunResult r : results) {
+            String group = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+                table.add(String.format(Locale.ROOT, "  %-8s %-14s %10.1f µs ± %.1f", group, e.getKey(),
+                        e.getValue().getScore(), e.getValue().getScoreError()));
+            }
+        }
+    }
+
+    private void journal(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "journal", JournalBenchmark.class.getName() + "\\.", null, Map.of());
+        table.add(String.format(Locale.ROOT, "JOURNAL off/on (8 handlers, one request at a time; JMH avg µs), load %s", load));
+        for (RunResult r : results) {
+            table.add(String.format(Locale.ROOT, "  journal %-4s devices %-5s %10.1f µs ± %.1f  (%.0f req/s)",
+                    r.getParams().getParam("journal"), r.getParams().getParam("devices"),
+                    r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(), 1e6 / r.getPrimaryResult().getScore()));
+        }
+    }
+
+    private void simulatedMachine(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results;
+        try {
+            results = jmh(out, "simulated-machine", "SimulatedMachineBenchmark", null, Map.of());
+        } catch (Exception e) {
+            table.add("SIMULATED MACHINE: not run (" + e.getMessage() + ")");
+            return;
+        }
+        if (results.isEmpty()) {
+            table.add("SIMULATED MACHINE: no SimulatedMachineBenchmark in this build");
+            return;
+        }
+        table.add(String.format(Locale.ROOT, "SIMULATED MACHINE (JMH), load %s", load));
+        for (RunResult r : results) {
+            Result p = r.getPrimaryResult();
+            StringBuilder params = new StringBuilder();
+            for (String k : r.getParams().getParamsKeys()) {
+                params.append(k).append('=').append(r.getParams().getParam(k)).append(' ');
+            }
+            table.add(String.format(Locale.ROOT, "  %-40s %-28s %12.3f %s", r.getParams().getBenchmark().replaceAll(".*\\.", ""),
+                    params.toString().trim(), p.getScore(), p.getScoreUnit()));
+        }
+    }
+
+    private void live(int cycles) throws Exception {
+        String skip = LiveCpuCycle.whyNotLive();
+        if (skip != null) {
+            table.add("LIVE CPU 1: skipped: " + skip);
+            return;
+        }
+        LiveCpuCycle.Result r = LiveCpuCycle.run(cycles, 3);
+        LiveCpuCycle.print(r);
+        table.add(String.format(Locale.ROOT, "LIVE CPU 1 offline+online, %d interleaved cycles, load %s -> %s",
+                cycles, r.loadBefore(), r.loadAfter()));
+        table.add(String.format(Locale.ROOT, "  a SysHotplug %.2f ms   a0 (no journal) %.2f ms   b chcpu %.2f ms   c write(2) %.2f ms (medians)",
+                r.median(0) / 1e6, r.median(3) / 1e6, r.median(1) / 1e6, r.median(2) / 1e6));
+        table.add(String.format(Locale.ROOT, "  a/c %.3f (target <= 1.03; median of per-cycle ratios %.3f)   a/b %.3f (%.3f)   a0/c %.3f (%.3f)",
+                (double) r.median(0) / r.median(2), r.pairedRatio(0, 2),
+                (double) r.median(0) / r.median(1), r.pairedRatio(0, 1),
+                (double) r.median(3) / r.median(2), r.pairedRatio(3, 2)));
+    }
+
+    private void startup(Path home, int runs, Path work) throws Exception {
+        if (!Files.isExecutable(home.resolve("bin/syshotplug"))) {
+            table.add("START-UP: skipped: " + home.resolve("bin/syshotplug") + " not built");
+            return;
+        }
+        List<StartupProbe.Summary> all = StartupProbe.probe(home, runs, work);
+        table.add(String.format(Locale.ROOT, "START-UP bin/syshotplug -c '%s', medians of %d warm runs, ms from spawn",
+                StartupProbe.COMMAND, runs));
+        table.add(String.format(Locale.ROOT, "  %-28s %8s %8s %8s %8s %10s %10s  %s", "JVM FLAGS", "READY", "BANNER",
+                "1ST REQ", "EXIT", "PEAK RSS", "COLD READY", "LOAD"));
+        for (StartupProbe.Summary s : all) {
+            table.add(String.format(Locale.ROOT, "  %-28s %8.0f %8d %8.0f %8.0f %6.1f MiB %10.0f  %s", s.variant().name(),
+                    s.readyMs(), s.bannerMs(), s.firstRequestMs(), s.exitMs(), s.maxRssKiB() / 1024.0,
+                    s.cold().readyMs(), s.load()));
+        }
+    }
+}
