@@ -724,6 +724,8 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         try {
             Journal j = Journal.open(file, this.settings.historySize(), pendingRecovery, finished);
             history.addAll(finished);
+            // Their ids stay taken until recovery has dealt with them.
+            pendingRecovery.forEach(e -> activeIds.add(e.request.id()));
             LOG.info("journal {}: {} finished requests read back, {} unfinished to recover", file, finished.size(),
                     pendingRecovery.size());
             return j;
@@ -741,7 +743,12 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             for (Journal.Entry e : pendingRecovery) {
                 MDC.put(MDC_REQUEST_ID, e.request.id());
                 try {
-                    results.add(recover(e));
+                    HotplugResult r = recover(e);
+                    if (r == null) {
+                        // Stopped while waiting for handlers: the journal keeps the request for the next start.
+                        break;
+                    }
+                    results.add(r);
                 } catch (RuntimeException ex) {
                     LOG.error("recovery of request {} failed", e.request.id(), ex);
                 } finally {
@@ -749,6 +756,12 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 }
             }
         } finally {
+            lock.lock();
+            try {
+                pendingRecovery.forEach(e -> activeIds.remove(e.request.id()));
+            } finally {
+                lock.unlock();
+            }
             pendingRecovery.clear();
             recovered.resolve(List.copyOf(results));
         }
@@ -771,6 +784,9 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     + (e.phase == null ? "validate" : e.phase.word()) + " before anything was executed; nothing changed");
         }
         List<RegisteredHandler> handlers = awaitHandlers(executed);
+        if (handlers == null && isClosed()) {
+            return null;
+        }
         if (handlers == null) {
             List<String> missing = new ArrayList<>(executed);
             chain.forEach(h -> missing.remove(h.name()));
@@ -818,6 +834,15 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 e.started == null ? now : e.started, now);
         finish(run, result);
         return result;
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The registered handlers with these names, in this order, waiting at most the call deadline; null if one stays missing. */

@@ -129,6 +129,29 @@ class JournalTest {
     }
 
     @Test
+    void stopWhileRecoveryWaitsForAHandlerKeepsTheRequestForTheNextStart() throws Exception {
+        Path journal = dir.resolve("journal.log");
+        Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
+        crashing.addHandler(new Remembering(), ScriptedHandler.props("cpu-online", "execute", 100));
+        crashing.addHandler(gate, ScriptedHandler.props("gate", "execute", 200));
+        crashing.submit(HotplugRequest.builder(Operation.ONLINE).id("interrupted").target(DeviceRef.cpu(3)).build());
+        gate.awaitEntered();
+        Path leftOver = dir.resolve("after-crash.log");
+        Files.copy(journal, leftOver);
+        Sequencer stoppedEarly = sequencer(leftOver, Duration.ofSeconds(30));
+
+        stoppedEarly.close();
+        Sequencer next = sequencer(leftOver, Duration.ofSeconds(30));
+        Remembering cpu = new Remembering();
+        next.addHandler(cpu, ScriptedHandler.props("cpu-online", "execute", 100));
+
+        assertEquals(List.of(), stoppedEarly.recovery().getValue());
+        HotplugResult result = next.recovery().getValue().get(0);
+        assertEquals(Outcome.ROLLED_BACK, result.outcome());
+        assertEquals(List.of(Boolean.FALSE, 3), cpu.rollbackSaw);
+    }
+
+    @Test
     void recoveredRequestsRunBeforeNewOnes() throws Exception {
         Path journal = dir.resolve("journal.log");
         Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
