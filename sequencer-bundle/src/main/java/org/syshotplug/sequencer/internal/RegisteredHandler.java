@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.syshotplug.api.HandlerInfo;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Phase;
@@ -47,11 +48,12 @@ final class RegisteredHandler {
     private final List<String> devices;
     private final AtomicLong calls;
     private final AtomicLong failures;
-    private volatile String quarantine;
+    /** Shared with the registrations of the same service after a property update. */
+    private final AtomicReference<String> quarantine;
 
     private RegisteredHandler(HotplugHandler handler, String name, String bundle, long serviceId, int ranking,
             Phase phase, int priority, Set<Operation> operations, List<String> devices, AtomicLong calls,
-            AtomicLong failures, String quarantine) {
+            AtomicLong failures, AtomicReference<String> quarantine) {
         this.handler = handler;
         this.name = name;
         this.bundle = bundle;
@@ -94,7 +96,7 @@ final class RegisteredHandler {
         }
         List<String> devices = strings(p.get(HandlerProperties.DEVICES));
         return new RegisteredHandler(handler, name, bundle, serviceId, ranking, phase, priority,
-                Set.copyOf(operations), List.copyOf(devices), new AtomicLong(), new AtomicLong(), null);
+                Set.copyOf(operations), List.copyOf(devices), new AtomicLong(), new AtomicLong(), new AtomicReference<>());
     }
 
     /** The same service with changed properties: statistics and quarantine carry over. */
@@ -123,15 +125,15 @@ final class RegisteredHandler {
 
     HandlerInfo info() {
         return new HandlerInfo(name, bundle, serviceId, phase, priority, ranking, operations, devices,
-                calls.get(), failures.get(), quarantine);
+                calls.get(), failures.get(), quarantine.get());
     }
 
     void quarantine(String reason) {
-        quarantine = reason;
+        quarantine.set(reason);
     }
 
     String quarantineReason() {
-        return quarantine;
+        return quarantine.get();
     }
 
     long countCall() {

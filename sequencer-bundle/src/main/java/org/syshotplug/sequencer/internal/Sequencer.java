@@ -190,7 +190,8 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 return false;
             }
             publishChain();
-            holder = running != null && running.chain.contains(removed) ? running : null;
+            // By service object: the running request may hold an older registration of it (updated properties).
+            holder = running != null && running.chain.stream().anyMatch(h -> h.handler() == handler) ? running : null;
         } finally {
             lock.unlock();
         }
