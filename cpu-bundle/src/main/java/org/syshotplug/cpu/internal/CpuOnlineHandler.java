@@ -19,18 +19,23 @@ import org.syshotplug.spi.HotplugHandler;
 import org.syshotplug.spi.HotplugHandlerRegistration;
 
 /**
- * Brings CPUs up or down through their {@code online} files. Like the kernel's cpuhp walk, a
- * failure half-way brings the CPUs this step already changed back, in reverse, before it throws,
- * and rollback undoes exactly the CPUs this request changed.
+ * Brings CPUs up or down through their {@code online} files (or, with the request parameter
+ * {@value CpuhpTarget#PARAMETER}, to one cpuhp state through {@code hotplug/target}). Like the
+ * kernel's cpuhp walk, a failure half-way brings the CPUs this step already changed back, in
+ * reverse, before it throws, and rollback undoes exactly the CPUs this request changed.
  */
 @Component(service = HotplugHandler.class, name = "org.syshotplug.cpu.online")
 @HotplugHandlerRegistration(phase = "execute", priority = HandlerProperties.CPU, devices = DeviceRef.CPU)
 public class CpuOnlineHandler implements HotplugHandler {
 
-    /** The attribute holding the ids this request changed, in the order they changed. */
+    /** The attribute holding what this request changed, in the order it changed. */
     static final String CHANGED = "cpu.changed";
 
     private static final Logger LOG = LoggerFactory.getLogger(CpuOnlineHandler.class);
+
+    /** One CPU this request changed: the file written and the value that puts the CPU back. */
+    record Change(int cpu, String file, String undo) {
+    }
 
     private final SystemFiles files;
     private final CpuTopology topology;
@@ -44,38 +49,59 @@ public class CpuOnlineHandler implements HotplugHandler {
     @Override
     public void handle(HandlerContext context) throws HotplugException {
         boolean bringUp = context.request().operation().isBringUp();
+        String targetParameter = context.request().parameter(CpuhpTarget.PARAMETER);
         List<DeviceRef> cpus = context.devices(DeviceRef.CPU);
-        List<Integer> changed = new ArrayList<>();
+        List<Change> changed = new ArrayList<>();
         context.attributes().put(CHANGED, changed);
         int done = 0;
         for (DeviceRef device : cpus) {
             CpuValidateHandler.refuseWildcard(device);
             int id = device.numericId();
             if (context.expired()) {
-                throw undoThenFail(changed, bringUp, HotplugException.failure(device, Errno.ETIMEDOUT,
+                throw undoThenFail(changed, HotplugException.failure(device, Errno.ETIMEDOUT,
                         "the request deadline passed before CPU " + id + " was handled; the CPUs changed so far"
                                 + " were put back", null));
             }
+            String goal = bringUp ? "online" : "offline";
             try {
                 Cpu cpu = topology.cpu(id).orElse(null);
                 if (cpu == null || !cpu.present()) {
-                    throw undoThenFail(changed, bringUp, HotplugException.failure(device, Errno.ENODEV, cpu == null
+                    throw undoThenFail(changed, HotplugException.failure(device, Errno.ENODEV, cpu == null
                             ? "no such CPU: " + KernelPaths.cpu(id) + " does not exist"
                             : "CPU " + id + " is not present (see " + KernelPaths.CPU_ROOT + "/present)", null));
                 }
-                if (cpu.online() == bringUp) {
-                    context.progress(device, ++done, cpus.size(), "CPU " + id + " already " + word(bringUp));
+                Change change;
+                if (targetParameter != null) {
+                    int target = CpuhpTarget.requested(targetParameter, context.request().operation(), topology.states());
+                    goal = "to cpuhp state " + target;
+                    if (cpu.cpuhpState() == null) {
+                        throw undoThenFail(changed, HotplugException.failure(device, Errno.EOPNOTSUPP,
+                                "CPU " + id + " has no " + KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET) + " file", null));
+                    }
+                    change = cpu.cpuhpState() == target ? null
+                            : new Change(id, KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET), String.valueOf(cpu.cpuhpState()));
+                    if (change != null) {
+                        files.write(change.file(), Integer.toString(target));
+                    }
+                } else {
+                    change = cpu.online() == bringUp ? null
+                            : new Change(id, KernelPaths.cpu(id, CpuTopology.ONLINE), bringUp ? "0" : "1");
+                    if (change != null) {
+                        files.write(change.file(), bringUp ? "1" : "0");
+                    }
+                }
+                if (change == null) {
+                    context.progress(device, ++done, cpus.size(), "CPU " + id + " already " + goal.replace("to cpuhp", "at cpuhp"));
                     continue;
                 }
-                files.write(KernelPaths.cpu(id, CpuTopology.ONLINE), bringUp ? "1" : "0");
+                changed.add(change);
             } catch (SystemFileException e) {
-                throw undoThenFail(changed, bringUp, HotplugException.failure(device, e.errno(),
-                        "the kernel refused to take CPU " + id + " " + word(bringUp) + ": " + e.errno().name()
-                                + " (" + e.errno().text() + ")" + advice(e.errno()), e));
+                throw undoThenFail(changed, HotplugException.failure(device, e.errno(),
+                        "the kernel refused to take CPU " + id + " " + goal + ": " + e.errno().name()
+                                + " (" + e.errno().text() + ")" + advice(e.errno(), targetParameter != null), e));
             }
-            changed.add(id);
-            LOG.info("CPU {} {}", id, word(bringUp));
-            context.progress(device, ++done, cpus.size(), "CPU " + id + " " + word(bringUp));
+            LOG.info("CPU {} {}", id, goal);
+            context.progress(device, ++done, cpus.size(), "CPU " + id + " " + goal);
         }
     }
 
@@ -84,15 +110,15 @@ public class CpuOnlineHandler implements HotplugHandler {
     public void rollback(HandlerContext context) throws HotplugException {
         Object changed = context.attributes().get(CHANGED);
         if (changed instanceof List<?> list) {
-            HotplugException failure = restore((List<Integer>) list, context.request().operation().isBringUp());
+            HotplugException failure = restore((List<Change>) list);
             if (failure != null) {
                 throw failure;
             }
         }
     }
 
-    private HotplugException undoThenFail(List<Integer> changed, boolean bringUp, HotplugException cause) {
-        HotplugException undoFailure = restore(changed, bringUp);
+    private HotplugException undoThenFail(List<Change> changed, HotplugException cause) {
+        HotplugException undoFailure = restore(changed);
         if (undoFailure != null) {
             cause.addSuppressed(undoFailure);
         }
@@ -100,17 +126,18 @@ public class CpuOnlineHandler implements HotplugHandler {
     }
 
     /** Puts the CPUs back in reverse order; keeps going past a failure so as much as possible is restored. */
-    private HotplugException restore(List<Integer> changed, boolean bringUp) {
+    private HotplugException restore(List<Change> changed) {
         HotplugException first = null;
         for (int i = changed.size() - 1; i >= 0; i--) {
-            int id = changed.get(i);
+            Change change = changed.get(i);
             try {
-                files.write(KernelPaths.cpu(id, CpuTopology.ONLINE), bringUp ? "0" : "1");
-                LOG.info("CPU {} {} again", id, word(!bringUp));
+                files.write(change.file(), change.undo());
+                LOG.info("CPU {} put back: {} = {}", change.cpu(), change.file(), change.undo());
             } catch (SystemFileException e) {
-                LOG.error("could not put CPU {} back {}: {}", id, word(!bringUp), e.getMessage());
-                HotplugException f = HotplugException.failure(DeviceRef.cpu(id), e.errno(),
-                        "could not put CPU " + id + " back " + word(!bringUp) + ": " + e.getMessage(), e);
+                LOG.error("could not put CPU {} back: {}", change.cpu(), e.getMessage());
+                HotplugException f = HotplugException.failure(DeviceRef.cpu(change.cpu()), e.errno(),
+                        "could not put CPU " + change.cpu() + " back (" + change.file() + " = " + change.undo() + "): "
+                                + e.getMessage(), e);
                 if (first == null) {
                     first = f;
                 } else {
@@ -122,15 +149,13 @@ public class CpuOnlineHandler implements HotplugHandler {
         return first;
     }
 
-    private static String word(boolean bringUp) {
-        return bringUp ? "online" : "offline";
-    }
-
-    private static String advice(Errno errno) {
+    private static String advice(Errno errno, boolean partial) {
         return switch (errno) {
             case EAGAIN -> "; a cpuhp callback failed and the kernel returned the CPU to its former state; retry later";
             case EBUSY -> "; the CPU is in use (e.g. bound tasks or interrupts); free it and retry";
             case EPERM -> "; the CPU is not allowed to change state";
+            case EINVAL -> !partial ? "" : "; with " + CpuhpTarget.PARAMETER + ", kernels without CONFIG_CPU_HOTPLUG_STATE_CONTROL"
+                    + " take only the first and the last state";
             default -> "";
         };
     }

@@ -41,6 +41,9 @@ public class CpuValidateHandler implements HotplugHandler {
         boolean bringUp = operation.isBringUp();
         List<DeviceRef> cpus = context.devices(DeviceRef.CPU);
         try {
+            String targetParameter = context.request().parameter(CpuhpTarget.PARAMETER);
+            int target = targetParameter == null ? -1
+                    : CpuhpTarget.requested(targetParameter, operation, topology.states());
             SortedSet<Integer> changing = new TreeSet<>();
             for (DeviceRef device : cpus) {
                 refuseWildcard(device);
@@ -56,6 +59,12 @@ public class CpuValidateHandler implements HotplugHandler {
                     throw HotplugException.veto(device, Errno.ENODEV, cpu.isEmpty()
                             ? "no such CPU: " + KernelPaths.cpu(id) + " does not exist"
                             : "CPU " + id + " is not present (see " + KernelPaths.CPU_ROOT + "/present)");
+                }
+                if (target >= 0) {
+                    if (checkPartial(device, cpu.get(), target, bringUp)) {
+                        changing.add(id);
+                    }
+                    continue;
                 }
                 if (cpu.get().online() == bringUp) {
                     continue;
@@ -73,6 +82,24 @@ public class CpuValidateHandler implements HotplugHandler {
         } catch (SystemFileException e) {
             throw HotplugException.veto(null, e.errno(), "cannot read the CPU state: " + e.getMessage());
         }
+    }
+
+    /** True if the CPU would move; refuses a CPU without cpuhp files and a move in the wrong direction. */
+    private static boolean checkPartial(DeviceRef device, Cpu cpu, int target, boolean bringUp) throws HotplugException {
+        if (!cpu.hotpluggable() || cpu.cpuhpState() == null) {
+            throw HotplugException.veto(device, Errno.EOPNOTSUPP, "CPU " + cpu.id()
+                    + " has no hot-plug state control here (no online or hotplug/target file)");
+        }
+        int current = cpu.cpuhpState();
+        if (current == target) {
+            return false;
+        }
+        if (bringUp != target > current) {
+            throw HotplugException.veto(device, Errno.EINVAL, "CPU " + cpu.id() + " is at cpuhp state " + current
+                    + ": " + (bringUp ? "online" : "offline") + " to state " + target + " would go "
+                    + (bringUp ? "down" : "up") + "; use " + (bringUp ? "offline" : "online") + " for that");
+        }
+        return true;
     }
 
     static void refuseWildcard(DeviceRef device) throws HotplugException {
