@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
 
 class AcpiCommandsTest {
 
@@ -28,7 +29,7 @@ class AcpiCommandsTest {
 
     @Test
     void namespaceViewOfThisVmListsThePciSlots() {
-        String out = new AcpiCommands(new DirectoryFiles(NamespaceReaderOnVmFixtureTest.VM_FIXTURE)).acpi(true);
+        String out = new AcpiCommands(new LinuxSystemFiles(NamespaceReaderOnVmFixtureTest.VM_FIXTURE)).acpi(true);
 
         assertTrue(out.contains("      device:1f"), out);
         assertTrue(out.contains("pci:0000:00:01.0"), out);
@@ -37,7 +38,7 @@ class AcpiCommandsTest {
 
     @Test
     void madtViewOfThisVmShowsTwoEnabledSlots() {
-        String out = new AcpiCommands(new DirectoryFiles(NamespaceReaderOnVmFixtureTest.VM_FIXTURE)).madt(true);
+        String out = new AcpiCommands(new LinuxSystemFiles(NamespaceReaderOnVmFixtureTest.VM_FIXTURE)).madt(true);
 
         assertTrue(out.startsWith("MADT revision 6, 72 bytes, OEM FIRECK FCVMMADT, creator FCAT, checksum ok"), out);
         assertTrue(out.contains("2 CPU slots: 2 enabled, 0 hot-pluggable"), out);

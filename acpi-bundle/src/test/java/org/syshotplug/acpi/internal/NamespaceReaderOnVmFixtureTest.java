@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.syshotplug.api.DeviceRef;
+import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
 
-/** The namespace reader on the sysfs capture of this VM that the platform bundle keeps. */
+/** The namespace reader on the sysfs capture of this VM that the platform bundle keeps, read through its LinuxSystemFiles. */
 class NamespaceReaderOnVmFixtureTest {
 
     static final Path VM_FIXTURE = Path.of("../platform-bundle/src/test/resources/fixtures/vm-linux");
@@ -20,7 +21,7 @@ class NamespaceReaderOnVmFixtureTest {
 
     @BeforeEach
     void readFixture() throws Exception {
-        ns = new AcpiNamespaceReader(new DirectoryFiles(VM_FIXTURE)).read();
+        ns = new AcpiNamespaceReader(new LinuxSystemFiles(VM_FIXTURE)).read();
     }
 
     @Test
