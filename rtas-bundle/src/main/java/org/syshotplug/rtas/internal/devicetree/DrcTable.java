@@ -18,6 +18,8 @@ public final class DrcTable {
     public static final String POWER_DOMAINS = "ibm,drc-power-domains";
     public static final String INFO = "ibm,drc-info";
     public static final String MY_DRC_INDEX = "ibm,my-drc-index";
+    /** The most DRCs {@code ibm,drc-info} may expand to (as many as {@code ibm,dynamic-memory-v2} may list LMBs). */
+    static final long MAX_DRCS = 1 << 24;
 
     private DrcTable() {
     }
@@ -93,6 +95,7 @@ public final class DrcTable {
         ByteCursor c = new ByteCursor(value, INFO);
         long n = c.u32();
         List<DrcInfoSet> out = new ArrayList<>();
+        long total = 0;
         for (long i = 0; i < n; i++) {
             String type = c.cstring("drc-type of set " + (i + 1));
             String prefix = c.cstring("drc-name-prefix of set " + (i + 1));
@@ -102,9 +105,16 @@ public final class DrcTable {
             long count = c.u32();
             long increment = c.u32();
             int domain = (int) c.u32();
-            if (count > 0 && start + (count - 1) * increment > 0xFFFF_FFFFL) {
+            // (count - 1) * increment can pass 2^63: compare by division so the check cannot overflow.
+            if (count > 0 && increment > 0 && count - 1 > (0xFFFF_FFFFL - start) / increment) {
                 throw new MalformedDataException(INFO, at, "set " + (i + 1) + " (" + count + " elements, increment "
                         + increment + ") runs past drc index 0xffffffff");
+            }
+            // Every set is expanded into one Drc per element: bound the total as ibm,dynamic-memory-v2 is bounded.
+            total += count;
+            if (total > MAX_DRCS) {
+                throw new MalformedDataException(INFO, at, "set " + (i + 1) + " (" + count + " elements) brings the"
+                        + " total past " + MAX_DRCS + " DRCs");
             }
             out.add(new DrcInfoSet(type, prefix, start, suffix, count, increment, domain));
         }
