@@ -38,7 +38,7 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     private volatile SimulatedMachine machine;
     private final SimEvents toEventAdmin = this::post;

@@ -109,7 +109,7 @@ public final class AcpiNamespace {
         for (int first = 0; first < bootBlocks; first += perDevice) {
             int n = memoryDevices++;
             // The first memory device holds the kernel image: firmware gives it no _EJ0.
-            AcpiObject m = add(sb, name("PNP0C80", n), "PNP0C80", String.format("\\_SB_.M%03X", n),
+            AcpiObject m = add(sb, name("PNP0C80", n), "PNP0C80", "\\_SB_." + segment('M', n),
                     Integer.toString(n), null, null, true, n > 0, "memory");
             for (int b = first; b < Math.min(first + perDevice, bootBlocks); b++) {
                 m.blocks.add(b);
@@ -177,7 +177,7 @@ public final class AcpiNamespace {
     }
 
     private void processor(AcpiObject parent, int cpu, String parentPath) {
-        AcpiObject p = add(parent, name("ACPI0007", cpu), "ACPI0007", String.format("%s.C%03X", parentPath, cpu),
+        AcpiObject p = add(parent, name("ACPI0007", cpu), "ACPI0007", parentPath + "." + segment('C', cpu),
                 Integer.toString(cpu), null, null, true, cpu != 0, "processor");
         p.cpus.add(cpu);
     }
@@ -191,7 +191,14 @@ public final class AcpiNamespace {
 
     /** The kernel's {@code "%s:%02x"} instance name. */
     static String name(String prefix, int instance) {
-        return String.format("%s:%02x", prefix, instance);
+        String hex = Integer.toHexString(instance);
+        return prefix + (hex.length() == 1 ? ":0" : ":") + hex;
+    }
+
+    /** An ACPI name segment: a letter and three upper-case hex digits ({@code C01F}). */
+    static String segment(char letter, int n) {
+        String hex = Integer.toHexString(n).toUpperCase(java.util.Locale.ROOT);
+        return letter + "000".substring(Math.min(3, hex.length())) + hex;
     }
 
     /** Creates the object's folder, attributes and links (it became present). */

@@ -165,11 +165,14 @@ public final class SimCpus {
         topo.constant("die_id", "0");
         topo.constant("cluster_id", "65535");
         topo.constant("core_id", Integer.toString(cpu));
-        BitSet self = new BitSet();
-        self.set(cpu);
+        String selfList = Integer.toString(cpu);
         for (String own : new String[] {"thread_siblings", "core_cpus", "cluster_cpus"}) {
-            topo.constant(own, KernelText.cpumask(self, possible));
-            topo.constant(own + "_list", KernelText.cpulist(self));
+            topo.readOnly(own, () -> {
+                BitSet self = new BitSet();
+                self.set(cpu);
+                return KernelText.cpumask(self, possible);
+            });
+            topo.constant(own + "_list", selfList);
         }
         for (String pkg : new String[] {"core_siblings", "package_cpus", "die_cpus"}) {
             topo.readOnly(pkg, () -> KernelText.cpumask(packageOf(cpu), possible));

@@ -95,7 +95,8 @@ public final class SimMemory {
         SimDirectory d = tree.dir(blockPath(id));
         d.readWrite("state", () -> blocks.get(id).online ? "online" : "offline", v -> storeState(id, v));
         d.readWrite("online", () -> blocks.get(id).online ? "1" : "0", v -> storeOnline(id, v));
-        d.constant("phys_index", String.format("%08x", id));
+        String hex = Integer.toHexString(id);
+        d.constant("phys_index", "00000000".substring(Math.min(8, hex.length())) + hex);
         d.constant("phys_device", "0");
         d.constant("removable", "1");
         d.readOnly("valid_zones", () -> validZones(blocks.get(id)));
