@@ -16,6 +16,7 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Everything {@code benchmarks/run.sh} reports, in one JVM that forks the JMH runs: the sequencer
@@ -23,11 +24,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * 1 comparison and the distribution's start-up, ending in one table.
  *
  * <p>Arguments: {@code --home DIR} (the distribution folder), {@code --out DIR} (JMH JSON files),
- * {@code --skip jmh,live,startup}, {@code --startup-runs N}, {@code --live-cycles N}.
+ * {@code --skip jmh,live,startup}, {@code --startup-runs N}, {@code --live-cycles N}, {@code --quick}
+ * (one short JMH iteration each: checks the suite runs, figures not worth reporting).
  */
 public final class Suite {
 
     private final List<String> table = new ArrayList<>();
+    private static boolean quick;
 
     private Suite() {
     }
@@ -45,8 +48,9 @@ public final class Suite {
                 case "--skip" -> skip = args[++i];
                 case "--startup-runs" -> startupRuns = Integer.parseInt(args[++i]);
                 case "--live-cycles" -> liveCycles = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --home DIR, --out DIR, --skip jmh,live,startup, --startup-runs N, --live-cycles N");
+                        + "; expected --home DIR, --out DIR, --skip jmh,live,startup, --startup-runs N, --live-cycles N, --quick");
             }
         }
         Files.createDirectories(out);
@@ -75,6 +79,11 @@ public final class Suite {
                 .resultFormat(ResultFormatType.JSON).result(out.resolve(name + ".json").toString());
         if (mode != null) {
             b.mode(mode);
+        }
+        if (quick) {
+            // A smoke run of the whole suite: figures from it are not worth reporting.
+            b.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
+                    .measurementIterations(1).measurementTime(TimeValue.milliseconds(300));
         }
         params.forEach(b::param);
         return new Runner(b.build()).run();
@@ -109,26 +118,45 @@ public final class Suite {
         ratios(us.get("sequencerPipelined"));
     }
 
-    /** Least squares of cost = a + b·handlers + c·devices + e·handlers·devices over the 3×3 grid. */
+    /**
+     * Least squares of cost = a + b·handlers + c·devices + e·handlers·devices over the 3×3 grid,
+     * weighted by 1/cost² so each point counts by its relative error (the costs span three orders
+     * of magnitude; an unweighted fit would only see the 4,096-device column).
+     */
     private void fit(String what, Map<Integer, Map<Integer, Double>> grid) {
         List<double[]> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         grid.forEach((h, byDevices) -> byDevices.forEach((d, v) -> {
-            x.add(new double[] {h, d, (double) h * d});
+            x.add(new double[] {1, h, d, (double) h * d});
             y.add(v);
         }));
+        double[][] weighted = new double[x.size()][];
+        double[] ones = new double[x.size()];
+        for (int i = 0; i < x.size(); i++) {
+            double[] row = x.get(i).clone();
+            for (int k = 0; k < row.length; k++) {
+                row[k] /= y.get(i);
+            }
+            weighted[i] = row;
+            ones[i] = 1;
+        }
         OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
-        ols.newSampleData(y.stream().mapToDouble(Double::doubleValue).toArray(), x.toArray(new double[0][]));
+        ols.setNoIntercept(true);
+        ols.newSampleData(ones, weighted);
         double[] beta = ols.estimateRegressionParameters();
         double worst = 0;
+        StringBuilder off = new StringBuilder();
         for (int i = 0; i < y.size(); i++) {
             double[] xi = x.get(i);
-            double predicted = beta[0] + beta[1] * xi[0] + beta[2] * xi[1] + beta[3] * xi[2];
-            worst = Math.max(worst, Math.abs(predicted - y.get(i)) / y.get(i));
+            double predicted = beta[0] + beta[1] * xi[1] + beta[2] * xi[2] + beta[3] * xi[3];
+            double rel = (predicted - y.get(i)) / y.get(i);
+            worst = Math.max(worst, Math.abs(rel));
+            off.append(String.format(Locale.ROOT, " %+.0f%%", 100 * rel));
         }
         table.add(String.format(Locale.ROOT,
-                "  fit %-26s µs = %.2f + %.3f·h + %.5f·d + %.6f·h·d   R²=%.4f  worst point off by %.0f%%",
-                what, beta[0], beta[1], beta[2], beta[3], ols.calculateRSquared(), 100 * worst));
+                "  fit %-26s µs = %.2f + %.3f·h + %.5f·d + %.6f·h·d   worst point off by %.0f%%",
+                what, beta[0], beta[1], beta[2], beta[3], 100 * worst));
+        table.add("      (fit minus measured, h-major:" + off + ")");
     }
 
     /** Cost per handler×device step above the fixed per-request cost: flat if growth is linear in h·d. */
@@ -229,15 +257,6 @@ public final class Suite {
             table.add("START-UP: skipped: " + home.resolve("bin/syshotplug") + " not built");
             return;
         }
-        List<StartupProbe.Summary> all = StartupProbe.probe(home, runs, work);
-        table.add(String.format(Locale.ROOT, "START-UP bin/syshotplug -c '%s', medians of %d warm runs, ms from spawn",
-                StartupProbe.COMMAND, runs));
-        table.add(String.format(Locale.ROOT, "  %-28s %8s %8s %8s %8s %10s %10s  %s", "JVM FLAGS", "READY", "BANNER",
-                "1ST REQ", "EXIT", "PEAK RSS", "COLD READY", "LOAD"));
-        for (StartupProbe.Summary s : all) {
-            table.add(String.format(Locale.ROOT, "  %-28s %8.0f %8d %8.0f %8.0f %6.1f MiB %10.0f  %s", s.variant().name(),
-                    s.readyMs(), s.bannerMs(), s.firstRequestMs(), s.exitMs(), s.maxRssKiB() / 1024.0,
-                    s.cold().readyMs(), s.load()));
-        }
+        table.addAll(StartupProbe.lines(StartupProbe.probe(home, runs, work)));
     }
 }
