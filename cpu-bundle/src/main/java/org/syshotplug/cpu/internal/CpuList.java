@@ -82,6 +82,6 @@ final class CpuList {
 
     static String printable(String s) {
         String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return shown.replaceAll("\\p{Cc}", "?");
     }
 }

@@ -83,6 +83,6 @@ final class MemorySize {
 
     static String printable(String s) {
         String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return shown.replaceAll("\\p{Cc}", "?");
     }
 }
