@@ -193,7 +193,7 @@ public class HotplugCommands {
                 }
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("invalid --param '" + pair.trim()
+                    throw new IllegalArgumentException("invalid --param '" + printable(pair.trim())
                             + "': expected key=value, e.g. --param count=2 or --param size=2G,zone=movable");
                 }
                 b.parameter(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
@@ -348,6 +348,12 @@ public class HotplugCommands {
             b.append(devices.isEmpty() ? "  (no " + inventory.deviceType() + " device)\n" : t.toString());
         }
         return b.toString();
+    }
+
+    /** Shell input shown in an error: control characters as '?', at most 80 characters. */
+    private static String printable(String s) {
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return shown.replaceAll("\\p{Cc}", "?");
     }
 
     private static String devices(List<DeviceRef> devices) {
