@@ -77,6 +77,10 @@ public class MemoryValidateHandler implements HotplugHandler {
         }
         long blockSize = topology.blockSize();
         List<MemoryBlock> blocks = topology.blocks();
+        if (context.request().operation() == Operation.REMOVE && config.removeMovableOnly() && !context.request().force()) {
+            // Choose among the blocks the movable-only rule lets go, rather than pick one it then refuses.
+            blocks = blocks.stream().filter(b -> !b.isOnline() || b.inMovableZone()).toList();
+        }
         List<MemoryBlock> chosen;
         try {
             chosen = size != null

@@ -219,6 +219,18 @@ class MemoryHandlersOnSimulatedMachineTest {
     }
 
     @Test
+    void removeBySizeChoosesOnlyMovableBlocksUnderTheMovableOnlyRule() throws Exception {
+        offlineDirectly(2, 3);
+        machine.write(KernelPaths.memoryBlock(2, "state"), "online_movable");
+        machine.write(KernelPaths.memoryBlock(3, "state"), "online_movable");
+
+        HotplugResult result = Chains.run(sequencer, wildcard(Operation.REMOVE, "size", "256M"));
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals(List.of(DeviceRef.memory(3), DeviceRef.memory(2)), result.devices());
+    }
+
+    @Test
     void rangeSelectsTheBlocksInsideIt() throws Exception {
         HotplugResult result = Chains.run(sequencer, wildcard(Operation.OFFLINE, "range", "0x20000000-0x2fffffff"));
 
