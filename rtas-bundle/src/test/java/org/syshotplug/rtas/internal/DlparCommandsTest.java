@@ -1,0 +1,93 @@
+package org.syshotplug.rtas.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Outcome;
+import org.syshotplug.platform.KernelPaths;
+import org.syshotplug.platform.PlatformEvents;
+import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.internal.sim.pseries.PseriesProfile;
+import org.syshotplug.rtas.internal.dlpar.DlparAction;
+import org.syshotplug.rtas.internal.dlpar.DlparCommand;
+import org.syshotplug.rtas.internal.dlpar.DlparResource;
+import org.syshotplug.rtas.internal.dlpar.HotplugErrorLog;
+import org.syshotplug.sequencer.internal.Sequencer;
+
+class DlparCommandsTest {
+    private SimulatedMachine machine;
+    private Sequencer sequencer;
+    private DlparCommands commands;
+
+    @BeforeEach
+    void lpar() {
+        machine = SimulatedMachine.create(PseriesProfile.lpar(2, 4, 8, 4, 2));
+        sequencer = DlparChain.on(machine);
+        commands = new DlparCommands(sequencer, machine);
+    }
+
+    @AfterEach
+    void close() {
+        sequencer.close();
+    }
+
+    @Test
+    void lsslotListsEveryDrcWithStateAndOsDevice() throws Exception {
+        String table = commands.lsslot("all");
+        List<String> lines = table.lines().toList();
+
+        assertTrue(lines.get(0).matches("NAME +INDEX +TYPE +POWER-DOMAIN +STATE +OS-DEVICE"), lines.get(0));
+        assertEquals(1 + 4 + 4, lines.size(), table);
+        assertTrue(lines.get(1).matches("CPU 0 +0x10000000 +CPU +-1 +configured +cpu0"), lines.get(1));
+        assertTrue(lines.get(3).matches("CPU 2 +0x10000002 +CPU +-1 +empty +-"), lines.get(3));
+        assertTrue(lines.get(5).matches("LMB 8 +0x80000008 +MEM +-1 +assigned +memory8"), lines.get(5));
+        assertTrue(lines.get(8).matches("LMB 11 +0x8000000b +MEM +-1 +unassigned +-"), lines.get(8));
+    }
+
+    @Test
+    void dlparCommandGoesThroughTheHotplugService() throws Exception {
+        String summary = commands.dlpar("memory add count 2");
+
+        assertTrue(summary.contains("SUCCEEDED"), summary);
+        assertTrue(commands.lsslot("mem").contains("memory11"));
+        assertEquals("shell", sequencer.history(1).get(0).request().origin());
+    }
+
+    @Test
+    void malformedDlparCommandNamesTheToken() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> commands.dlpar("memory frob count 1"));
+        assertTrue(e.getMessage().contains("invalid action 'frob' (token 2): expected add or remove"), e.getMessage());
+    }
+
+    @Test
+    void refusedDlparCommandThrowsTheOutcome() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> commands.dlpar("memory add count 9"));
+        assertTrue(e.getMessage().contains("REJECTED") && e.getMessage().contains("EINVAL"), e.getMessage());
+    }
+
+    @Test
+    void firmwareErrorLogEventBecomesARequest() throws Exception {
+        byte[] log = HotplugErrorLog.encodeEventLog(DlparCommand.byIndex(DlparResource.CPU, DlparAction.ADD, 0x10000003L));
+        new ErrorLogListener(sequencer).handleEvent(new Event(PlatformEvents.RTAS_HOTPLUG, Map.of(PlatformEvents.ERROR_LOG, log)));
+
+        HotplugResult result = waitForHistory();
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals("1", machine.readValue(KernelPaths.cpu(2, "online")));
+    }
+
+    private HotplugResult waitForHistory() throws Exception {
+        // The listener does not hand out its promise; the sequencer's queue runs one request at a
+        // time, so a second request submitted now resolves only after the first has ended.
+        sequencer.submit(DlparCommand.byCount(DlparResource.MEMORY, DlparAction.ADD, 0).toRequest()).getValue();
+        return sequencer.history(2).get(0);
+    }
+}
