@@ -60,6 +60,7 @@ public final class Suite {
             suite.latency(out);
             suite.bindUnbind(out);
             suite.journal(out);
+            suite.handoff(out);
             suite.simulatedMachine(out);
         }
         if (!skip.contains("live")) {
@@ -206,6 +207,16 @@ public final class Suite {
             table.add(String.format(Locale.ROOT, "  journal %-4s devices %-5s %10.1f µs ± %.1f  (%.0f req/s)",
                     r.getParams().getParam("journal"), r.getParams().getParam("devices"),
                     r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(), 1e6 / r.getPrimaryResult().getScore()));
+        }
+    }
+
+    private void handoff(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "handoff", HandoffBenchmark.class.getName() + "\\.", null, Map.of());
+        for (RunResult r : results) {
+            table.add(String.format(Locale.ROOT,
+                    "THREAD HAND-OFF floor: one empty task through a cached pool and back %.1f µs ± %.1f, load %s",
+                    r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(), load));
         }
     }
 
