@@ -21,8 +21,6 @@ public final class RuntimeOptions {
     static final Path ROOT = Path.of(System.getProperty("syshotplug.itest.root", "..")).toAbsolutePath().normalize();
     static final Path RUNTIME_BUNDLES = Path.of(System.getProperty("syshotplug.itest.bundles", "target/bundles")).toAbsolutePath();
     static final Path WORK = Path.of(System.getProperty("syshotplug.itest.work", "target/itest-work")).toAbsolutePath();
-    /** slf4j-simple writes here inside the framework, so a test can read what was logged. */
-    static final Path SLF4J_LOG = WORK.resolve("slf4j-simple.log");
 
     public static final String CPU_BUNDLE = "org.syshotplug.cpu";
 
@@ -37,7 +35,6 @@ public final class RuntimeOptions {
                 systemProperty("org.ops4j.pax.url.mvn.localRepository").value(
                         System.getProperty("org.ops4j.pax.url.mvn.localRepository",
                                 System.getProperty("user.home") + "/.m2/repository")),
-                systemProperty("org.slf4j.simpleLogger.logFile").value(SLF4J_LOG.toString()),
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
                 systemProperty("syshotplug.itest.work").value(WORK.toString()),
                 systemProperty("syshotplug.itest.root").value(ROOT.toString()),
