@@ -84,7 +84,8 @@ public record DeviceRef(String type, String id) implements Comparable<DeviceRef>
 
     /** True if the id is a plain non-negative number (always so for cpu, memory, node). */
     public boolean isNumeric() {
-        return NUMBER.matcher(id).matches();
+        // Ten digits pass the pattern but not all fit an int: numericId() must never throw NumberFormatException.
+        return NUMBER.matcher(id).matches() && Long.parseLong(id) <= Integer.MAX_VALUE;
     }
 
     /**
@@ -130,9 +131,10 @@ public record DeviceRef(String type, String id) implements Comparable<DeviceRef>
         Objects.requireNonNull(type);
         switch (type) {
             case CPU, MEMORY, NODE -> {
-                if (!NUMBER.matcher(id).matches()) {
+                if (!NUMBER.matcher(id).matches() || Long.parseLong(id) > Integer.MAX_VALUE) {
                     throw new IllegalArgumentException("invalid " + type + " id '" + printable(id)
-                            + "': expected a non-negative decimal number without sign or leading zeros (e.g. 3), or '*'");
+                            + "': expected a non-negative decimal number up to 2147483647 without sign or leading zeros"
+                            + " (e.g. 3), or '*'");
                 }
             }
             case ACPI, CONTAINER -> {
