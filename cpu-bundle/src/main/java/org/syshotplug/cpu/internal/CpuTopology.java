@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.syshotplug.api.Errno;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
@@ -71,9 +72,19 @@ final class CpuTopology {
     private Cpu read(int id, SortedSet<Integer> present, SortedSet<Integer> onlineMask) throws SystemFileException {
         String onlineFile = KernelPaths.cpu(id, ONLINE);
         boolean hotpluggable = files.exists(onlineFile);
-        boolean online = hotpluggable ? "1".equals(files.readValue(onlineFile)) : onlineMask.contains(id);
+        boolean online = hotpluggable ? onlineValue(onlineFile) : onlineMask.contains(id);
         return new Cpu(id, present.contains(id), online, hotpluggable, node(id),
                 number(KernelPaths.cpu(id, CPUHP_STATE)), number(KernelPaths.cpu(id, CPUHP_TARGET)));
+    }
+
+    /** The kernel prints exactly 0 or 1 (drivers/base/core.c online_show); anything else is not a state. */
+    private boolean onlineValue(String path) throws SystemFileException {
+        String value = files.readValue(path);
+        if (!value.equals("0") && !value.equals("1")) {
+            throw new SystemFileException(Errno.EIO, path, null, "expected 0 or 1, read '"
+                    + CpuList.printable(value) + "'", null);
+        }
+        return value.equals("1");
     }
 
     private Integer node(int id) throws SystemFileException {
