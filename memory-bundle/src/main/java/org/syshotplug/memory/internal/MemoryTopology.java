@@ -102,7 +102,8 @@ final class MemoryTopology {
     private long hex(String path) throws SystemFileException {
         String value = files.readValue(path);
         if (!HEX.matcher(value).matches()) {
-            throw new SystemFileException(Errno.EINVAL, path, null, "expected a hex number, read '" + value + "'", null);
+            throw new SystemFileException(Errno.EINVAL, path, null, "expected a hex number, read '"
+                    + MemorySize.printable(value) + "'", null);
         }
         return Long.parseUnsignedLong(value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value, 16);
     }
