@@ -901,11 +901,20 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         if (journal != null && run.journaled) {
             journal.completed(result);
         }
+        // The outcome event goes out before the promise resolves, so a caller holding the result
+        // knows the event was posted.
         try {
-            run.deferred.resolve(result);
+            postOutcome(run, result);
         } finally {
-            run.ended.countDown();
+            try {
+                run.deferred.resolve(result);
+            } finally {
+                run.ended.countDown();
+            }
         }
+    }
+
+    private void postOutcome(RequestRun run, HotplugResult result) {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put(HotplugEvents.OUTCOME, result.outcome().name());
         if (result.error() != null) {
