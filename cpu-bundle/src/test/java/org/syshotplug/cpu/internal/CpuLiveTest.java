@@ -61,8 +61,9 @@ class CpuLiveTest {
             String maskBetween = Files.readString(ONLINE_MASK).strip();
             HotplugResult online = Chains.run(sequencer, HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1)));
             String maskAfter = Files.readString(ONLINE_MASK).strip();
-            System.out.println("LIVE: ran on this kernel: " + offline.summary() + " / online mask then '" + maskBetween
-                    + "' / " + online.summary() + " / online mask now '" + maskAfter + "'");
+            System.out.println("LIVE: ran on this kernel: " + offline.summary() + " in " + millis(offline)
+                    + " ms / online mask then '" + maskBetween + "' / " + online.summary() + " in " + millis(online)
+                    + " ms / online mask now '" + maskAfter + "'");
 
             assertEquals(Outcome.SUCCEEDED, offline.outcome(), offline.summary());
             assertFalse(CpuList.parse(maskBetween).contains(1), "online mask while CPU 1 is offline: " + maskBetween);
@@ -97,6 +98,10 @@ class CpuLiveTest {
             Files.writeString(LiveMachine.CPU1_FAIL, "-1");
             LiveMachine.restoreCpu1();
         }
+    }
+
+    private static long millis(HotplugResult result) {
+        return java.time.Duration.between(result.started(), result.finished()).toMillis();
     }
 
     /** The state number is looked up by name: it moves between kernel versions and configurations. */
