@@ -17,7 +17,6 @@ final class CpuTopology {
     static final String ONLINE = "online";
     static final String CPUHP_STATE = "hotplug/state";
     static final String CPUHP_TARGET = "hotplug/target";
-    static final String CPUHP_FAIL = "hotplug/fail";
     static final String STATES_TABLE = KernelPaths.CPU_ROOT + "/hotplug/states";
 
     private static final Pattern CPU_DIR = Pattern.compile("cpu(0|[1-9][0-9]{0,5})");
@@ -59,10 +58,6 @@ final class CpuTopology {
             return Optional.empty();
         }
         return Optional.of(read(id, mask("present"), onlineMask()));
-    }
-
-    boolean hasCpuhp(int id) {
-        return files.exists(KernelPaths.cpu(id, CPUHP_STATE));
     }
 
     List<CpuhpState> states() throws SystemFileException {

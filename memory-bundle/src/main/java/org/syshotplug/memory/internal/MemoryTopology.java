@@ -68,10 +68,6 @@ final class MemoryTopology {
         return Optional.of(read(id, blockSize()));
     }
 
-    String state(int id) throws SystemFileException {
-        return files.readValue(KernelPaths.memoryBlock(id, STATE));
-    }
-
     void writeState(int id, String word) throws SystemFileException {
         files.write(KernelPaths.memoryBlock(id, STATE), word);
     }
