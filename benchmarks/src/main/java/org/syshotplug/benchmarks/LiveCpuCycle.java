@@ -31,7 +31,9 @@ import org.syshotplug.spi.HandlerProperties;
  * <ol type="a">
  * <li>through SysHotplug: the sequencer with the CPU bundle's validate and online handlers on the
  *     linux platform rooted at {@code /}, and its journal on disk as the runtime keeps it, one
- *     offline and one online request, each awaited ({@code a0}: the same without the journal);</li>
+ *     offline and one online request, each awaited ({@code a0}: the same without the journal;
+ *     {@code d}: the same two handlers called directly on the caller's thread, no sequencer, which
+ *     splits a's cost into the handlers' own work and the sequencer's);</li>
  * <li>{@code chcpu -d 1} then {@code chcpu -e 1} (util-linux), as a shell script would;</li>
  * <li>two {@code write(2)}s of "0" and "1" to {@code cpu1/online} on a descriptor opened
  *     beforehand: the kernel's own cost, the floor.</li>
@@ -45,7 +47,7 @@ public final class LiveCpuCycle {
     static final Path LOCK = Path.of("/tmp/syshotplug-live.lock");
     static final Path CPU1_ONLINE = Path.of("/sys/devices/system/cpu/cpu1/online");
     static final Path CPU1_FAIL = Path.of("/sys/devices/system/cpu/cpu1/hotplug/fail");
-    static final String[] WAYS = {"a-syshotplug", "b-chcpu", "c-write", "a0-no-journal"};
+    static final String[] WAYS = {"a-syshotplug", "b-chcpu", "c-write", "a0-no-journal", "d-handlers"};
 
     /** The per-cycle times of each way, in nanoseconds, in cycle order. */
     public record Result(long[][] nanos, String loadBefore, String loadAfter) {
@@ -105,6 +107,8 @@ public final class LiveCpuCycle {
             try (Sequencer sequencer = cpuSequencer(files, journalFolder.resolve("requests.journal"));
                     Sequencer bare = cpuSequencer(files, null);
                     FileChannel online = FileChannel.open(CPU1_ONLINE, StandardOpenOption.WRITE)) {
+                CpuValidateHandler validate = new CpuValidateHandler(files);
+                CpuOnlineHandler execute = new CpuOnlineHandler(files);
                 HotplugRequest offline = HotplugRequest.builder(Operation.OFFLINE).id("live-off")
                         .origin("benchmark").target(DeviceRef.cpu(1)).build();
                 HotplugRequest onlineRequest = HotplugRequest.builder(Operation.ONLINE).id("live-on")
@@ -125,6 +129,10 @@ public final class LiveCpuCycle {
                     () -> {
                         require(bare.submit(offline).getValue());
                         require(bare.submit(onlineRequest).getValue());
+                    },
+                    () -> {
+                        direct(validate, execute, offline);
+                        direct(validate, execute, onlineRequest);
                     },
                 };
                 for (int i = 0; i < warmups; i++) {
@@ -159,10 +167,27 @@ public final class LiveCpuCycle {
             System.out.printf(Locale.ROOT, "  %-13s median %8.2f ms  min %8.2f ms  max %8.2f ms%n", WAYS[w],
                     r.median(w) / 1e6, sorted[0] / 1e6, sorted[sorted.length - 1] / 1e6);
         }
-        System.out.printf(Locale.ROOT, "  a/c %.3f (median of per-cycle ratios %.3f)   a/b %.3f (%.3f)   a0/c %.3f (%.3f)%n",
-                (double) r.median(0) / r.median(2), r.pairedRatio(0, 2),
-                (double) r.median(0) / r.median(1), r.pairedRatio(0, 1),
-                (double) r.median(3) / r.median(2), r.pairedRatio(3, 2));
+        ratios(r).forEach(line -> System.out.println("  " + line));
+    }
+
+    /** a/c, a/b, a0/c, a0/d and d/c: ratio of the medians, and in brackets the median of per-cycle ratios. */
+    static List<String> ratios(Result r) {
+        int[][] pairs = {{0, 2}, {0, 1}, {3, 2}, {3, 4}, {4, 2}};
+        List<String> out = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (int[] p : pairs) {
+            line.append(String.format(Locale.ROOT, "%s/%s %.3f (%.3f)   ", WAYS[p[0]].replaceAll("-.*", ""),
+                    WAYS[p[1]].replaceAll("-.*", ""), (double) r.median(p[0]) / r.median(p[1]), r.pairedRatio(p[0], p[1])));
+        }
+        out.add(line.toString().strip());
+        return out;
+    }
+
+    private static void direct(CpuValidateHandler validate, CpuOnlineHandler execute, HotplugRequest request)
+            throws Exception {
+        DirectContext context = new DirectContext(request);
+        validate.handle(context);
+        execute.handle(context);
     }
 
     private static Sequencer cpuSequencer(SystemFiles files, Path journal) {
