@@ -1,9 +1,15 @@
 package org.syshotplug.acpi.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syshotplug.api.DeviceRef;
@@ -22,22 +28,51 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
  * the kernel run {@code _EJ0}. It is a commit step of band 100, and remove runs commit in descending
  * priority, so it comes after the CPU and memory handlers have offlined every device the object owns —
  * the graceful removal of drivers/acpi/scan.c: offline everything first, eject only then.
+ *
+ * <p>The kernel's {@code acpi_eject_store()} only queues the hot-remove on its hot-plug work queue and
+ * returns, so a successful write does not mean the object is gone: the handler then waits (bounded) until
+ * the object has left {@code /sys/bus/acpi/devices} or its {@code _STA} no longer says present, and
+ * reports an eject that did not complete. There is no event to wait on without netlink, hence polling.
  */
-@Component(service = HotplugHandler.class, name = "org.syshotplug.acpi.eject")
+@Component(service = HotplugHandler.class, name = AcpiEjectHandler.PID)
+@Designate(ocd = AcpiEjectHandler.Config.class)
 @HotplugHandlerRegistration(phase = "commit", priority = HandlerProperties.FIRMWARE_BUS,
         operations = {"remove"}, devices = {DeviceRef.ACPI, DeviceRef.CONTAINER})
 public class AcpiEjectHandler implements HotplugHandler {
 
+    static final String PID = "org.syshotplug.acpi.eject";
+
     private static final Logger LOG = LoggerFactory.getLogger(AcpiEjectHandler.class);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    @ObjectClassDefinition(name = "SysHotplug ACPI eject", description = "The irreversible eject step of a remove")
+    public @interface Config {
+        @AttributeDefinition(description = "How long to wait for the kernel to finish an eject (milliseconds); "
+                + "the handler call deadline bounds it too")
+        long completionTimeoutMillis() default 10_000;
+    }
 
     @Reference
     SystemFiles files;
+
+    private volatile Duration completionTimeout = Duration.ofSeconds(10);
 
     public AcpiEjectHandler() {
     }
 
     public AcpiEjectHandler(SystemFiles files) {
         this.files = files;
+    }
+
+    AcpiEjectHandler(SystemFiles files, Duration completionTimeout) {
+        this.files = files;
+        this.completionTimeout = completionTimeout;
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        completionTimeout = Duration.ofMillis(Math.max(0, config.completionTimeoutMillis()));
     }
 
     @Override
@@ -66,6 +101,7 @@ public class AcpiEjectHandler implements HotplugHandler {
             try {
                 LOG.info("request {}: ejecting {} ({})", context.request().id(), o.name(), FirmwareTargets.describe(o));
                 files.write(KernelPaths.acpiDevice(o.name(), "eject"), "1");
+                awaitGone(context, refs.get(i), o);
                 done++;
                 context.progress(refs.get(i), done, objects.size(), "ejected " + o.name());
             } catch (SystemFileException e) {
@@ -76,10 +112,50 @@ public class AcpiEjectHandler implements HotplugHandler {
                 if (first == null) {
                     first = failure;
                 }
+            } catch (HotplugException e) {
+                // Commit failures are reported, not undone: the other objects are still ejected.
+                LOG.warn("request {}: {}", context.request().id(), e.getMessage());
+                if (first == null) {
+                    first = e;
+                }
             }
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    private void awaitGone(HandlerContext context, DeviceRef ref, AcpiObject o) throws HotplugException {
+        long start = System.nanoTime();
+        long limit = completionTimeout.toNanos();
+        while (!gone(o)) {
+            long waited = System.nanoTime() - start;
+            if (waited >= limit || context.expired()) {
+                throw HotplugException.failure(ref, Errno.EBUSY, "eject of " + o.name() + " ("
+                        + FirmwareTargets.describe(o) + ") did not complete within " + waited / 1_000_000
+                        + " ms: the object is still present; the kernel log (dmesg) says why, e.g. an offline"
+                        + " failure or 'Eject incomplete'", null);
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw HotplugException.failure(ref, Errno.ECANCELED, "interrupted while waiting for the eject of "
+                        + o.name() + " to complete", e);
+            }
+        }
+    }
+
+    /** drivers/acpi/scan.c removes the device object after _EJ0; firmware clears _STA's present bit. */
+    private boolean gone(AcpiObject o) {
+        String status = KernelPaths.acpiDevice(o.name(), "status");
+        if (!files.exists(KernelPaths.acpiDevice(o.name()))) {
+            return true;
+        }
+        try {
+            return files.exists(status) && (Integer.parseInt(files.readValue(status)) & AcpiStatus.PRESENT) == 0;
+        } catch (SystemFileException | NumberFormatException e) {
+            return false;
         }
     }
 }

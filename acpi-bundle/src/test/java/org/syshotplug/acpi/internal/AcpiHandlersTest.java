@@ -163,8 +163,22 @@ class AcpiHandlersTest {
         new AcpiBusValidator(files).handle(validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")));
     }
 
+    /** What the kernel does once _EJ0 ran: the object and everything below it leave the bus folder. */
+    void ejectRemovesTheContainer() {
+        files.afterWrite(CONTAINER_EJECT, () -> {
+            for (String name : List.of("ACPI0004:00", "ACPI0007:02", "ACPI0007:03", "PNP0C80:00")) {
+                try {
+                    java.nio.file.Files.delete(dir.resolve("sys/bus/acpi/devices/" + name));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
     @Test
     void ejectWritesOneToTheContainerOnly() throws Exception {
+        ejectRemovesTheContainer();
         RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0")),
                 Phase.COMMIT, List.of(DeviceRef.of("acpi", "ACPI0004:00"), DeviceRef.of("acpi", "ACPI0007:02"),
                         DeviceRef.cpu(2), DeviceRef.memory(8)));
@@ -172,6 +186,30 @@ class AcpiHandlersTest {
         new AcpiEjectHandler(files).handle(ctx);
 
         assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes());
+    }
+
+    @Test
+    void ejectTheKernelQueuedButNeverFinishedIsReported() {
+        // acpi_eject_store() returns at once; here the object simply stays, as after a failed offline.
+        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+
+        HotplugException e = assertThrows(HotplugException.class,
+                () -> new AcpiEjectHandler(files, java.time.Duration.ofMillis(50)).handle(ctx));
+
+        assertTrue(e.getMessage().contains("did not complete"), e.getMessage());
+        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes());
+    }
+
+    @Test
+    void ejectCountsAsDoneWhenStaNoLongerSaysPresent() throws Exception {
+        files.afterWrite(CONTAINER_EJECT, () -> tree.file("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/status", "0\n"));
+        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+
+        new AcpiEjectHandler(files, java.time.Duration.ofSeconds(30)).handle(ctx);
+
+        assertEquals(1, files.writes().size());
     }
 
     @Test

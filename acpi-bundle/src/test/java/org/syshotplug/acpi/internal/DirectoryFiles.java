@@ -24,6 +24,7 @@ final class DirectoryFiles implements SystemFiles {
     private final Path root;
     private final List<String> writes = new ArrayList<>();
     private final java.util.Map<String, Errno> failingWrites = new java.util.HashMap<>();
+    private final java.util.Map<String, Runnable> afterWrite = new java.util.HashMap<>();
 
     DirectoryFiles(Path root) {
         try {
@@ -35,6 +36,12 @@ final class DirectoryFiles implements SystemFiles {
 
     List<String> writes() {
         return writes;
+    }
+
+    /** Runs {@code effect} after each successful write to {@code path} (what the kernel does in response). */
+    DirectoryFiles afterWrite(String path, Runnable effect) {
+        afterWrite.put(path, effect);
+        return this;
     }
 
     /** Makes every write to {@code path} fail with {@code errno}, as the kernel would answer. */
@@ -74,6 +81,10 @@ final class DirectoryFiles implements SystemFiles {
             Files.writeString(at(path), value);
         } catch (IOException e) {
             throw new SystemFileException(Errno.EIO, path, value, e.getMessage(), e);
+        }
+        Runnable effect = afterWrite.get(path);
+        if (effect != null) {
+            effect.run();
         }
     }
 
