@@ -24,7 +24,7 @@ import org.syshotplug.platform.KernelPaths;
 class ShellTargetsFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
-    @DictionaryEntries({"cpu:", "memory:", "acpi:", "container:", "drc:", "node:", "*", "ACPI0004:00", "\\_SB_.",
+    @DictionaryEntries({"cpu:", "memory:", "acpi:", "container:", "drc:", "node:", "*", "ACPI0004:00", "_SB_.PC00",
             "..", "/", "=", ",", "-p", "--param", "count=", "size=", "zone="})
     void shellArgumentsBecomeValidRequestsOrClearErrors(byte[] data) {
         Operation operation = Operation.values()[FuzzInput.choice(data, Operation.values().length)];

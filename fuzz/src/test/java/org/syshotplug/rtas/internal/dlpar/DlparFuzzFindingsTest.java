@@ -1,0 +1,18 @@
+package org.syshotplug.rtas.internal.dlpar;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.syshotplug.fuzz.ClearErrors;
+
+/** Inputs the fuzzer found, kept as plain tests so a regression names the behaviour it broke. */
+class DlparFuzzFindingsTest {
+
+    @Test
+    void anUnquotedDrcNameWithControlCharactersIsRefusedWithoutEchoingThem() {
+        DlparSyntaxException e = assertThrows(DlparSyntaxException.class,
+                () -> DlparGrammar.extended().parse("cpu remove drc-name DR\u0001\u0000\u0000CU 3\""));
+
+        ClearErrors.requireClear(e);
+    }
+}
