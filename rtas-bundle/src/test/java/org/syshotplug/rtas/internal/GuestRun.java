@@ -44,14 +44,27 @@ final class GuestRun {
         if (begin < 0 || end < begin) {
             throw new IllegalArgumentException("the console output has no complete " + BEGIN + " ... " + END + " section");
         }
-        String[] lines = text.substring(begin + BEGIN.length(), end).split("\n", -1);
-        GuestRun run = null;
+        return parseLines(text.substring(begin + BEGIN.length(), end).split("\n", -1), null);
+    }
+
+    /** The WRITE lines of the first guest run's probe log (fixtures/pseries/guest-dlpar-probes.log). */
+    static GuestRun parseProbeLog(String log) {
+        return parseLines(log.replace("\r\n", "\n").split("\n", -1), "6.1.0-50-powerpc64le");
+    }
+
+    private static GuestRun parseLines(String[] lines, String kernel) {
+        GuestRun run = kernel == null ? null : new GuestRun(kernel);
         Map<String, Map<String, String>> states = new LinkedHashMap<>();
         String lastState = null;
         Event open = null;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            if (line.startsWith("UNAME ")) {
+            if (line.startsWith("### ") && kernel != null) {
+                // The probe log goes on with the QEMU hot-plug phase, which it records in another form.
+                if (line.startsWith("### after")) {
+                    break;
+                }
+            } else if (line.startsWith("UNAME ")) {
                 run = new GuestRun(line.substring(6).strip());
             } else if (line.startsWith("PROBE ")) {
                 String[] kv = line.substring(6).split(" offline=", 2);
