@@ -98,6 +98,10 @@ public class DlparResourceHandler implements HotplugHandler {
             found = partition.byName(id);
         }
         String resource = request.parameter(DlparCommand.RESOURCE);
+        if ("dt".equals(resource)) {
+            throw HotplugException.veto(target, Errno.EOPNOTSUPP, "'dt' requests update the device tree for I/O"
+                    + " DLPAR, which drmgr drives together with the PCI hot-plug driver; SysHotplug handles cpu and memory");
+        }
         if (found.isEmpty()) {
             String what = "cpu".equals(resource) ? "CPU" : "memory".equals(resource) ? "LMB" : "DRC";
             throw HotplugException.veto(target, Errno.EINVAL, "Cannot find " + what + " (drc " + id + ") to "

@@ -174,4 +174,12 @@ class PseriesChainTest {
         assertEquals(Outcome.REJECTED, result.outcome());
         assertEquals(Errno.ENODEV, result.error().errno());
     }
+
+    @Test
+    void ioDeviceTreeRequestsAreLeftToDrmgr() throws Exception {
+        HotplugResult result = dlpar("dt add index 0x20000001");
+
+        assertEquals(Outcome.REJECTED, result.outcome());
+        assertEquals(Errno.EOPNOTSUPP, result.error().errno());
+    }
 }
