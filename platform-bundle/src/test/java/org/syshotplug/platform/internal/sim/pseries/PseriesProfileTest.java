@@ -109,6 +109,20 @@ class PseriesProfileTest {
         assertThrows(IllegalArgumentException.class, () -> m.write("/sys/kernel/../dlpar", "x"));
     }
 
+    @Test
+    void profileSelectedByNameWithDefaultSizesSplitsEachLmbIntoBlocks() throws Exception {
+        SimulatedMachine m = SimulatedMachine.create(org.syshotplug.platform.internal.sim.SimConfig.builder()
+                .profile("pseries").build());
+
+        assertTrue(m.describe().contains("pseries"), m.describe());
+        assertNull(write(m, "memory add count 1"));
+
+        // 16 boot LMBs of 256 MiB in 128 MiB blocks are blocks 0-31; the first device LMBs (16, 17) are
+        // assigned at boot, so the new LMB 18 is blocks 36 and 37.
+        assertEquals("online", m.readValue(KernelPaths.memoryBlock(36, "state")));
+        assertEquals("online", m.readValue(KernelPaths.memoryBlock(37, "state")));
+    }
+
     private static byte[] hex(String words) {
         String h = words.replace(" ", "");
         byte[] out = new byte[h.length() / 2];
