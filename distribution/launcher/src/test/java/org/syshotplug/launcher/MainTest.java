@@ -1,0 +1,97 @@
+package org.syshotplug.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void helpPrintsUsageAndExitsZero() {
+        int status = run("--help");
+
+        assertEquals(Main.EXIT_OK, status);
+        assertTrue(text(out).startsWith("Usage: syshotplug"), text(out));
+    }
+
+    @Test
+    void unknownOptionExitsWithUsageStatusAndSaysWhich() {
+        int status = run("--bogus");
+
+        assertEquals(Main.EXIT_USAGE, status);
+        assertTrue(text(err).contains("--bogus"), text(err));
+    }
+
+    @Test
+    void unknownPlatformIsRefusedBeforeAnythingStarts() {
+        int status = run("--platform", "windows", "-c", "lb");
+
+        assertEquals(Main.EXIT_USAGE, status);
+        assertTrue(text(err).contains("simulated or linux"), text(err));
+    }
+
+    @Test
+    void commandsAndScriptTogetherAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"-c", "lb", "-f", "x.txt"}));
+    }
+
+    @Test
+    void optionWithoutValueIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"-c"}));
+    }
+
+    @Test
+    void repeatedCommandsKeepTheirOrder() {
+        Main.Options options = Main.parse(new String[] {"-c", "hotplug:offline cpu:2", "-c", "hotplug:devices cpu"});
+
+        assertEquals(List.of("hotplug:offline cpu:2", "hotplug:devices cpu"), options.commands());
+        assertTrue(!options.interactive());
+    }
+
+    @Test
+    void scriptSkipsBlankLinesAndComments(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("s.txt");
+        Files.writeString(script, "# offline then list\nhotplug:offline cpu:2\n\n   hotplug:devices cpu  \n");
+
+        assertEquals(List.of("hotplug:offline cpu:2", "hotplug:devices cpu"), Main.readScript(script));
+    }
+
+    @Test
+    void missingScriptExitsWithUsageStatus(@TempDir Path dir) {
+        int status = run("-f", dir.resolve("none.txt").toString());
+
+        assertEquals(Main.EXIT_USAGE, status);
+        assertTrue(text(err).contains("does not exist"), text(err));
+    }
+
+    @Test
+    void homeWithoutBundlesExitsWithNotStartedStatus(@TempDir Path dir) {
+        int status = run("--home", dir.toString(), "-c", "lb");
+
+        assertEquals(Main.EXIT_NOT_STARTED, status);
+        assertTrue(text(err).contains("bundle folder"), text(err));
+    }
+
+    private int run(String... args) {
+        return Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
