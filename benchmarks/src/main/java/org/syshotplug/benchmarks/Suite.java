@@ -62,6 +62,7 @@ public final class Suite {
             suite.journal(out);
             suite.handoff(out);
             suite.simulatedMachine(out);
+            suite.simulatedChain(out);
         }
         if (!skip.contains("live")) {
             suite.live(liveCycles);
@@ -242,6 +243,19 @@ public final class Suite {
             }
             table.add(String.format(Locale.ROOT, "  %-40s %-28s %12.3f %s", r.getParams().getBenchmark().replaceAll(".*\\.", ""),
                     params.toString().trim(), p.getScore(), p.getScoreUnit()));
+        }
+    }
+
+    private void simulatedChain(Path out) throws Exception {
+        String load = LiveCpuCycle.loadAverage();
+        Collection<RunResult> results = jmh(out, "simulated-chain", SimulatedChainBenchmark.class.getName() + "\\.", null, Map.of());
+        table.add(String.format(Locale.ROOT,
+                "CPU HANDLERS on the simulated 1,024-CPU / 8,192-block machine: offline then online request (JMH avg), load %s", load));
+        for (RunResult r : results) {
+            table.add(String.format(Locale.ROOT, "  %5s CPUs per request %12.1f µs ± %.1f  (%.1f µs per CPU per request)",
+                    r.getParams().getParam("cpusPerRequest"), r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError(),
+                    r.getPrimaryResult().getScore() / 2 / Integer.parseInt(r.getParams().getParam("cpusPerRequest"))));
         }
     }
 
