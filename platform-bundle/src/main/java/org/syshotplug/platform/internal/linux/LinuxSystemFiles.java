@@ -9,6 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -189,6 +190,9 @@ public final class LinuxSystemFiles implements SystemFiles {
         }
         if (e instanceof NotDirectoryException) {
             return Errno.ENOTDIR;
+        }
+        if (e instanceof NotLinkException) {
+            return Errno.EINVAL; // what readlink(2) answers for a file that is not a link
         }
         String text = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
                 : e.getMessage();

@@ -81,6 +81,12 @@ class LinuxSystemFilesFixtureTest {
     }
 
     @Test
+    void readLinkOnAFileThatIsNoLinkIsEinvalLikeReadlink() {
+        assertEquals(Errno.EINVAL, assertThrows(SystemFileException.class,
+                () -> files.readLink("/sys/devices/system/cpu/possible")).errno());
+    }
+
+    @Test
     void missingFileIsEnoent() {
         SystemFileException e = assertThrows(SystemFileException.class,
                 () -> files.read("/sys/devices/system/cpu/cpu7/online"));
