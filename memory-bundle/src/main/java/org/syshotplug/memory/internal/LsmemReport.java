@@ -166,7 +166,8 @@ final class LsmemReport {
             case RANGE -> String.format("0x%016x-0x%016x", r.start(), r.end());
             case SIZE -> bytes ? Long.toString(r.size()) : MemorySize.human(r.size());
             case STATE -> "going-offline".equals(r.state()) ? "on->off" : r.state();
-            case REMOVABLE -> r.removable() ? "yes" : "no";
+            // lsmem says whether a block could be removed only while it is online
+            case REMOVABLE -> !MemoryBlock.ONLINE.equals(r.state()) ? "" : r.removable() ? "yes" : "no";
             case BLOCK -> r.firstBlock() == r.lastBlock() ? Integer.toString(r.firstBlock())
                     : r.firstBlock() + "-" + r.lastBlock();
             case NODE -> r.node() == null ? "-" : r.node().toString();
