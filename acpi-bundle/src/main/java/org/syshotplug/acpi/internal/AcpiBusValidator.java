@@ -27,6 +27,8 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
         operations = {"add", "remove"}, devices = {DeviceRef.ACPI, DeviceRef.CONTAINER})
 public class AcpiBusValidator implements HotplugHandler {
 
+    private static final String CONTAINER_DEVICES = "/sys/devices/system/container/";
+
     @Reference
     SystemFiles files;
 
@@ -58,6 +60,35 @@ public class AcpiBusValidator implements HotplugHandler {
                 throw HotplugException.veto(target, Errno.EOPNOTSUPP, object.name() + " ("
                         + FirmwareTargets.describe(object) + ") has no _EJ0, the firmware cannot eject it"
                         + up.map(a -> "; remove the ejectable object above it instead: acpi:" + a.name()).orElse(""));
+            }
+        }
+        // A veto that force may skip comes last: once skipped, nothing after it in this call would run.
+        if (remove) {
+            for (DeviceRef target : targets) {
+                checkNothingUnmanaged(target, ns, FirmwareTargets.find(ns, target));
+            }
+        }
+    }
+
+    /**
+     * The kernel's hot-remove offlines the physical devices that support offline and simply unbinds the
+     * rest (a PCI function's driver loses its device). SysHotplug offlines CPUs and memory gracefully; for
+     * anything else it cannot tell whether the device is idle, so ejecting it is a policy veto that
+     * {@code force} may override. The container's own device under /sys/devices/system/container is
+     * bookkeeping, not hardware.
+     */
+    private static void checkNothingUnmanaged(DeviceRef target, AcpiNamespace ns, AcpiObject object)
+            throws HotplugException {
+        for (AcpiObject o : ns.subtree(object)) {
+            for (String node : o.physicalNodes()) {
+                DeviceRef dev = AcpiNamespaceReader.osDevice(node);
+                boolean managed = dev != null && (dev.type().equals(DeviceRef.CPU) || dev.type().equals(DeviceRef.MEMORY));
+                if (!managed && !node.startsWith(CONTAINER_DEVICES)) {
+                    throw HotplugException.overridableVeto(target, o.name() + " (" + FirmwareTargets.describe(o)
+                            + ") is the firmware node of " + (dev != null ? dev : node) + ", which no hot-plug handler"
+                            + " can offline first: ejecting it takes the device away from its driver while in use;"
+                            + " stop using it (or use its own hot-plug interface), then retry with force");
+                }
             }
         }
     }
