@@ -85,7 +85,7 @@ public class MemoryCommands {
             request.targets(targets);
         } else {
             request.target(DeviceRef.any(DeviceRef.MEMORY))
-                    .parameter(what.strip().toLowerCase().startsWith("0x") ? MemoryValidateHandler.RANGE
+                    .parameter(what.strip().toLowerCase(java.util.Locale.ROOT).startsWith("0x") ? MemoryValidateHandler.RANGE
                             : MemoryValidateHandler.SIZE, what.strip());
         }
         if (!zone.isEmpty()) {
