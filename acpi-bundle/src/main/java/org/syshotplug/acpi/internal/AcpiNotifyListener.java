@@ -3,6 +3,7 @@ package org.syshotplug.acpi.internal;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -106,27 +107,22 @@ public class AcpiNotifyListener implements EventHandler {
         String key = operation.get().word() + " " + device.id();
         HotplugRequest request = HotplugRequest.builder(operation.get()).target(device).origin("acpi")
                 .parameter("notify", notifyName(value)).build();
-        Promise<HotplugResult>[] submitted = newSlot();
+        AtomicReference<Promise<HotplugResult>> submitted = new AtomicReference<>();
         // compute() runs atomically per key: two notifications racing for one device submit once.
         pending.compute(key, (k, previous) -> {
             if (previous != null && !previous.isDone()) {
                 return previous;
             }
             LOG.info("ACPI {} on {}: submitting {}", notifyName(value), deviceName, request);
-            submitted[0] = hotplug.submit(request);
-            return submitted[0];
+            submitted.set(hotplug.submit(request));
+            return submitted.get();
         });
-        if (submitted[0] == null) {
+        if (submitted.get() == null) {
             LOG.info("ACPI notification 0x{} on {} repeats a pending {} request; not submitted again",
                     Integer.toHexString(value), deviceName, operation.get().word());
             return Optional.empty();
         }
-        return Optional.of(submitted[0]);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Promise<HotplugResult>[] newSlot() {
-        return new Promise[1];
+        return Optional.of(submitted.get());
     }
 
     Optional<Operation> operationFor(int value) {

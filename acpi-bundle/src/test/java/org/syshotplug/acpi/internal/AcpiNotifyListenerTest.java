@@ -116,4 +116,29 @@ class AcpiNotifyListenerTest {
 
         assertTrue(service.submitted.isEmpty());
     }
+
+    @Test
+    void configurationCanTurnEachMappingOff() {
+        listener.configure(new AcpiNotifyListener.Config() {
+            @Override
+            public boolean checksAdd() {
+                return false;
+            }
+
+            @Override
+            public boolean ejectRequestsRemove() {
+                return true;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return AcpiNotifyListener.Config.class;
+            }
+        });
+
+        listener.handleEvent(notification("ACPI0007:02", 0x01));
+        listener.handleEvent(notification("ACPI0004:00", 0x03));
+
+        assertEquals(List.of(Operation.REMOVE), service.submitted.stream().map(HotplugRequest::operation).toList());
+    }
 }
