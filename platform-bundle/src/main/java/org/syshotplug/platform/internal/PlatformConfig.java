@@ -56,4 +56,14 @@ public @interface PlatformConfig {
                 @Option(label = "online_kernel", value = "online_kernel"),
                 @Option(label = "online_movable", value = "online_movable")})
     String autoOnlineBlocks() default "offline";
+
+    @AttributeDefinition(name = "State file", description = "simulated: a file that keeps CPU online, memory "
+            + "block states and zones and present ACPI objects across restarts (written durably after every "
+            + "successful write, loaded at start); empty: the machine starts fresh each time.")
+    String stateFile() default "";
+
+    @AttributeDefinition(name = "Fault delays", description = "simulated: slow kernel files, as "
+            + "'path=millis' entries separated by commas or spaces (MachineControl.injectDelay at start), "
+            + "e.g. /sys/devices/system/cpu/cpu1/online=50.")
+    String faultDelays() default "";
 }

@@ -1,5 +1,7 @@
 package org.syshotplug.platform.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.syshotplug.api.Errno;
 import org.syshotplug.platform.MachineControl;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.platform.internal.sim.MachineStateFile;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimEvents;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
@@ -41,11 +44,23 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
     volatile EventAdmin eventAdmin;
 
     private volatile SimulatedMachine machine;
+    private volatile MachineStateFile state;
     private final SimEvents toEventAdmin = this::post;
 
     @Activate
-    void activate(PlatformConfig config) {
+    void activate(PlatformConfig config) throws IOException, SystemFileException {
         machine = SimulatedMachine.create(toSimConfig(config));
+        if (!config.stateFile().isBlank()) {
+            state = new MachineStateFile(Path.of(config.stateFile().strip()));
+            LOG.info("simulated machine state {} {}", state.load(machine) ? "loaded from" : "will be kept in",
+                    state.path());
+        }
+        for (String entry : config.faultDelays().strip().split("[,\\s]+")) {
+            int eq = entry.lastIndexOf('=');
+            if (eq > 0) {
+                machine.injectDelay(entry.substring(0, eq), Duration.ofMillis(Long.parseLong(entry.substring(eq + 1))));
+            }
+        }
         machine.addListener(toEventAdmin);
         LOG.info("SystemFiles: {}", machine.describe());
     }
@@ -89,7 +104,21 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
 
     @Override
     public void write(String path, String value) throws SystemFileException {
-        machine.write(path, value);
+        MachineStateFile kept = state;
+        if (kept == null) {
+            machine.write(path, value);
+            return;
+        }
+        // One writer at a time, so the file always holds the state after the last write that returned.
+        synchronized (kept) {
+            machine.write(path, value);
+            try {
+                kept.save(machine);
+            } catch (IOException e) {
+                throw new SystemFileException(Errno.EIO, path, value,
+                        "applied but the state file " + kept.path() + " was not written: " + e, e);
+            }
+        }
     }
 
     @Override

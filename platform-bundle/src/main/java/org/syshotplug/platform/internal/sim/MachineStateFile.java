@@ -1,0 +1,196 @@
+package org.syshotplug.platform.internal.sim;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.syshotplug.platform.KernelPaths;
+import org.syshotplug.platform.SystemFileException;
+
+/**
+ * The simulated machine's device state kept in a file, so a simulated machine survives its process
+ * like a real kernel survives a crash of the management process: CPU online, memory block state and
+ * zone, and which ACPI objects are present. {@link #save} runs after every successful write and
+ * returns only once the file is on disk (written aside, forced, renamed over the old one), so a
+ * write that returned is never lost and a crash leaves the old or the new file, whole.
+ *
+ * <pre>
+ * cpu 2 0                 (cpuN/online)
+ * memory 12 online Movable  (state, and for an online block its zone as valid_zones shows it)
+ * acpi ACPI0004:00 0      (1 present, 0 absent: ejected, or an empty slot never inserted)
+ * </pre>
+ */
+public final class MachineStateFile {
+
+    private final Path file;
+
+    public MachineStateFile(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /** The state as lines, read under the tree lock so it is one moment's state. */
+    public static List<String> snapshot(SimulatedMachine machine) {
+        return machine.tree().locked(() -> {
+            List<String> lines = new ArrayList<>();
+            try {
+                for (String name : machine.list(KernelPaths.CPU_ROOT)) {
+                    int id = number(name, "cpu");
+                    if (id >= 0 && machine.exists(KernelPaths.cpu(id, "online"))) {
+                        lines.add("cpu " + id + " " + machine.readValue(KernelPaths.cpu(id, "online")));
+                    }
+                }
+                if (machine.isDirectory(KernelPaths.MEMORY_ROOT)) {
+                    for (String name : machine.list(KernelPaths.MEMORY_ROOT)) {
+                        int id = number(name, "memory");
+                        if (id >= 0) {
+                            String state = machine.readValue(KernelPaths.memoryBlock(id, "state"));
+                            lines.add("memory " + id + " " + state + ("online".equals(state)
+                                    ? " " + machine.readValue(KernelPaths.memoryBlock(id, "valid_zones")) : ""));
+                        }
+                    }
+                }
+            } catch (SystemFileException e) {
+                throw new IllegalStateException("simulated machine state cannot be read: " + e.getMessage(), e);
+            }
+            AcpiNamespace acpi = machine.tree().model(AcpiNamespace.class);
+            if (acpi != null) {
+                for (String name : new TreeSet<>(acpi.firmwareObjects())) {
+                    lines.add("acpi " + name + " " + (acpi.isPresent(name) ? 1 : 0));
+                }
+            }
+            return lines;
+        });
+    }
+
+    /** Writes the machine's state durably before returning. */
+    public synchronized void save(SimulatedMachine machine) throws IOException {
+        byte[] bytes = (String.join("\n", snapshot(machine)) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path fresh = file.resolveSibling(file.getFileName() + ".new");
+        Files.createDirectories(file.getParent());
+        try (FileChannel c = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+            c.force(true);
+        }
+        Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename is durable only once the directory entry is on disk.
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open a directory for force; the rename has still happened.
+        }
+    }
+
+    /**
+     * Brings a freshly built machine to the state in the file, through the kernel files as an
+     * administrator would (so the simulator's rules still hold); does nothing when there is no file.
+     *
+     * @return true if a file was loaded
+     */
+    public boolean load(SimulatedMachine machine) throws IOException, SystemFileException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        Map<Integer, String> cpus = new TreeMap<>();
+        Map<Integer, String[]> blocks = new TreeMap<>();
+        Map<String, Boolean> acpiPresent = new TreeMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.strip().split(" ");
+            switch (f[0]) {
+                case "cpu" -> cpus.put(Integer.parseInt(f[1]), f[2]);
+                case "memory" -> blocks.put(Integer.parseInt(f[1]), f);
+                case "acpi" -> acpiPresent.put(f[1], "1".equals(f[2]));
+                case "" -> { }
+                default -> throw new IOException(file + ": unknown line '" + line + "'");
+            }
+        }
+        AcpiNamespace acpi = machine.tree().model(AcpiNamespace.class);
+        if (acpi != null) {
+            // Inserted hardware first, so the devices it brings can take their saved state below.
+            acpiPresent.forEach((name, present) -> {
+                if (present && !acpi.isPresent(name)) {
+                    machine.tree().locked(() -> acpi.insert(name));
+                }
+            });
+        }
+        for (Map.Entry<Integer, String> cpu : cpus.entrySet()) {
+            String online = KernelPaths.cpu(cpu.getKey(), "online");
+            if (machine.exists(online) && !machine.readValue(online).equals(cpu.getValue())) {
+                machine.write(online, cpu.getValue());
+            }
+        }
+        for (String[] f : blocks.values()) {
+            int id = Integer.parseInt(f[1]);
+            String state = KernelPaths.memoryBlock(id, "state");
+            if (!machine.exists(state)) {
+                continue;
+            }
+            boolean online = machine.readValue(state).equals("online");
+            String zone = online ? machine.readValue(KernelPaths.memoryBlock(id, "valid_zones")) : null;
+            boolean wantOnline = f[2].equals("online");
+            if (online && (!wantOnline || !f[3].equals(zone))) {
+                machine.write(state, "offline");
+            }
+            if (wantOnline && (!online || !f[3].equals(zone))) {
+                machine.write(state, "Movable".equals(f[3]) ? "online_movable" : "online_kernel");
+            }
+        }
+        if (acpi != null) {
+            for (Map.Entry<String, Boolean> e : acpiPresent.entrySet()) {
+                String eject = KernelPaths.acpiDevice(e.getKey(), "eject");
+                // An ejected parent took its children with it.
+                if (!e.getValue() && acpi.isPresent(e.getKey()) && machine.exists(eject)) {
+                    // Its CPUs and blocks are not in the file (they went with it): offline them first,
+                    // as the kernel's eject requires.
+                    offlineBelow(machine, KernelPaths.acpiDevice(e.getKey()));
+                    machine.write(eject, "1");
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Offlines every CPU and memory block an ACPI object (or an object below it) provides. */
+    private static void offlineBelow(SimulatedMachine machine, String acpiFolder) throws SystemFileException {
+        for (String name : machine.list(acpiFolder)) {
+            String child = KernelPaths.child(acpiFolder, name);
+            if (name.startsWith("physical_node")) {
+                String device = machine.readLink(child);
+                String online = KernelPaths.child(device, "online");
+                if (machine.exists(online) && machine.readValue(online).equals("1")) {
+                    machine.write(online, "0");
+                }
+            } else if (name.contains(":") && machine.isDirectory(child)) {
+                offlineBelow(machine, child);
+            }
+        }
+    }
+
+    private static int number(String name, String prefix) {
+        if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+            return -1;
+        }
+        for (int i = prefix.length(); i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(name.substring(prefix.length()));
+    }
+}
