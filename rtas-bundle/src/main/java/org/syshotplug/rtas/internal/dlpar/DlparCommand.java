@@ -32,8 +32,14 @@ public record DlparCommand(DlparResource resource, DlparAction action, DlparIdTy
     /** Request parameter: the first DRC index of an indexed-count range, {@code 0x...}. */
     public static final String INDEX = "index";
 
-    /** DRC names are short printable ASCII: {@code CPU 3}, {@code LMB 16}, {@code C109}, {@code U8286.42A.21C9ABW-V1-C3}. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._:-]{0,63}");
+    /**
+     * DRC names are short printable ASCII: {@code CPU 3}, {@code LMB 16}, {@code C109}, {@code U8286.42A.21C9ABW-V1-C3}.
+     * Never a number ({@code drc:123} reads back as an index) and never {@code ..} (no device id may hold it).
+     */
+    static final Pattern NAME = Pattern.compile("(?![0-9]+$|0[xX][0-9A-Fa-f]+$)(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9 ._:-]{0,63}");
+    /** What {@link #NAME} allows, for error messages. */
+    static final String NAME_RULE = "expected 1-64 letters, digits, space and . _ : -, starting with a letter or digit,"
+            + " not a number (that is an index) and without '..'";
 
     public DlparCommand {
         Objects.requireNonNull(resource, "resource");
@@ -47,7 +53,7 @@ public record DlparCommand(DlparResource resource, DlparAction action, DlparIdTy
                 if (drcName == null || !NAME.matcher(drcName).matches()) {
                     throw new IllegalArgumentException("invalid DRC name '" + (drcName == null ? "null"
                             : DlparSyntaxException.printable(drcName))
-                            + "': expected 1-64 letters, digits, space and . _ : -, starting with a letter or digit");
+                            + "': " + NAME_RULE);
                 }
                 if (count != 0 || index != 0) {
                     throw new IllegalArgumentException("a drc-name request carries no count or index");

@@ -202,7 +202,7 @@ public final class DlparGrammar {
                 name = rest;
             }
             if (!DlparCommand.NAME.matcher(name).matches()) {
-                throw nameError(position, rest, "expected 1-64 letters, digits, space and . _ : -, starting with a letter or digit");
+                throw nameError(position, rest, DlparCommand.NAME_RULE);
             }
             return name;
         }
