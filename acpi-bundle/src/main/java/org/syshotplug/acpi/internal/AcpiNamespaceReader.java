@@ -65,7 +65,12 @@ public final class AcpiNamespaceReader {
         }
         List<AcpiObject> objects = new ArrayList<>();
         for (Map.Entry<String, String> e : targetByName.entrySet()) {
-            objects.add(readObject(e.getKey(), e.getValue(), nameByTarget));
+            try {
+                objects.add(readObject(e.getKey(), e.getValue(), nameByTarget));
+            } catch (SystemFileException gone) {
+                // A hot-remove finishing while we read: the object is no longer part of the namespace.
+                LOG.debug("ACPI device {} vanished while being read: {}", e.getKey(), gone.getMessage());
+            }
         }
         return new AcpiNamespace(objects);
     }

@@ -247,4 +247,16 @@ class AcpiHandlersTest {
 
         assertEquals(8, ns.objects().size());
     }
+
+    @Test
+    void objectThatVanishesWhileBeingReadIsLeftOut() throws Exception {
+        // The bus link outlived its folder: the kernel removed the object between the listing and the read.
+        java.nio.file.Files.createSymbolicLink(dir.resolve("sys/bus/acpi/devices/ACPI0007:09"),
+                java.nio.file.Path.of("../../../devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0007:09"));
+
+        AcpiNamespace ns = new AcpiNamespaceReader(files).read();
+
+        assertEquals(8, ns.objects().size());
+        assertTrue(ns.byName("ACPI0007:09").isEmpty());
+    }
 }
