@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 
 /**
  * The MADT parser on arbitrary bytes (what {@code /sys/firmware/acpi/tables/APIC} could hold on
@@ -14,7 +15,7 @@ import org.syshotplug.fuzz.ClearErrors;
  */
 class MadtParserFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     void tablesParseWithSubtablesTilingTheBodyOrAreRefused(byte[] table) {
         Madt madt;
         try {

@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.SortedSet;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.fuzz.FuzzInput;
 
 /**
@@ -17,7 +18,7 @@ import org.syshotplug.fuzz.FuzzInput;
  */
 class CpuListFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     @DictionaryEntries({",", "-", "8191", "8192", "0-8191", " "})
     void listsParseWithinNrCpusAndPrintBackOrAreRefused(byte[] data) {
         String text = FuzzInput.text(data);

@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.SortedSet;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.fuzz.FuzzInput;
 
 /**
@@ -20,7 +21,7 @@ class MemoryArgumentsFuzzTest {
 
     private static final long[] BLOCK_SIZES = {128L << 20, 256L << 20, 2L << 30};
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     @DictionaryEntries({"0x", "-0x", "K", "M", "G", "T", "ffffffffffffffff", "9223372036854775807", ",", "-",
             "online_movable", "Movable"})
     void sizesRangesBlocksAndZonesParseWithinContractOrAreRefused(byte[] data) {

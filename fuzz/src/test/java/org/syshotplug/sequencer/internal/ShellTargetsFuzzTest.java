@@ -10,6 +10,7 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.fuzz.FuzzInput;
 import org.syshotplug.platform.KernelPaths;
 
@@ -23,7 +24,7 @@ import org.syshotplug.platform.KernelPaths;
  */
 class ShellTargetsFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     @DictionaryEntries({"cpu:", "memory:", "acpi:", "container:", "drc:", "node:", "*", "ACPI0004:00", "_SB_.PC00",
             "..", "/", "=", ",", "-p", "--param", "count=", "size=", "zone="})
     void shellArgumentsBecomeValidRequestsOrClearErrors(byte[] data) {

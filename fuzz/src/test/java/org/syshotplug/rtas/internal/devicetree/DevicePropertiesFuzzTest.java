@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.fuzz.FuzzInput;
 
 /**
@@ -19,7 +20,7 @@ class DevicePropertiesFuzzTest {
     private static final String[] PROPERTIES = {DrcTable.INFO, DrcTable.INDEXES, DrcTable.NAMES, DrcTable.TYPES,
             DrcTable.POWER_DOMAINS, DrcTable.MY_DRC_INDEX, DynamicMemory.LMB_SIZE, DynamicMemory.V1, DynamicMemory.V2};
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     void everyPropertyDecodesOrIsMalformed(byte[] data) {
         String property = PROPERTIES[FuzzInput.choice(data, PROPERTIES.length)];
         byte[] value = FuzzInput.rest(data);

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 
 /**
  * The flattened device-tree reader on arbitrary blobs (a {@code dumpdtb} file or
@@ -13,7 +14,7 @@ import org.syshotplug.fuzz.ClearErrors;
  */
 class FlattenedDeviceTreeFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     void blobsParseOrAreMalformedAndParsedTreesDecodeOrAreMalformed(byte[] blob) {
         FlattenedDeviceTree tree;
         try {

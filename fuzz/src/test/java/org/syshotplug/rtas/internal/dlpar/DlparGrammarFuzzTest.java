@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.fuzz.FuzzInput;
 
 /**
@@ -18,7 +19,7 @@ class DlparGrammarFuzzTest {
 
     private static final DlparGrammar[] GRAMMARS = {DlparGrammar.linux61(), DlparGrammar.mainline(), DlparGrammar.extended()};
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     @DictionaryEntries({"cpu", "memory", "dt", "add", "remove", "index", "count", "indexed-count", "drc-name",
             "0x", " ", "4294967295", "4294967296"})
     void parsedRequestsRoundTripAndEverythingElseIsASyntaxError(byte[] data) {

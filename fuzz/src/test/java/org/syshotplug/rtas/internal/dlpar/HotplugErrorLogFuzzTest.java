@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.syshotplug.fuzz.ClearErrors;
+import org.syshotplug.fuzz.FuzzBudget;
 import org.syshotplug.rtas.internal.devicetree.MalformedDataException;
 
 /**
@@ -14,7 +15,7 @@ import org.syshotplug.rtas.internal.devicetree.MalformedDataException;
  */
 class HotplugErrorLogFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = FuzzBudget.PER_TARGET)
     void decodedLogsReEncodeToTheSameCommandAndEverythingElseIsMalformed(byte[] data) {
         DlparCommand command;
         try {
