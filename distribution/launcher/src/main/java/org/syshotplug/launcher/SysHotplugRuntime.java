@@ -88,7 +88,9 @@ public final class SysHotplugRuntime implements AutoCloseable {
         List<String> errors = new CopyOnWriteArrayList<>();
         SysHotplugRuntime runtime = new SysHotplugRuntime(config, framework, errors);
         try {
+            trace("framework created");
             framework.init();
+            trace("framework initialised");
             BundleContext context = framework.getBundleContext();
             context.addFrameworkListener(event -> {
                 if (event.getType() == FrameworkEvent.ERROR) {
@@ -329,8 +331,12 @@ public final class SysHotplugRuntime implements AutoCloseable {
             } else if (lastModified(rb.location()) > bundle.getLastModified()) {
                 bundle.update();
             }
-            bundle.adapt(BundleStartLevel.class).setStartLevel(rb.startLevel());
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            // Each change is written to the cache; a restart with nothing new writes nothing.
+            BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+            if (startLevel.getStartLevel() != rb.startLevel()) {
+                startLevel.setStartLevel(rb.startLevel());
+            }
+            if (!startLevel.isPersistentlyStarted() && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 bundle.start();
             }
         }
