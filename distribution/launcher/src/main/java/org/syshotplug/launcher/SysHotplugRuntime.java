@@ -236,6 +236,8 @@ public final class SysHotplugRuntime implements AutoCloseable {
         // Bundles installed later (shell `install`, deploy/) join the SysHotplug level.
         p.put("felix.startlevel.bundle", Integer.toString(Config.LEVEL_BUNDLES));
         p.put("felix.log.level", "1");
+        // EventAdmin warns on stderr each time the framework stops with its delivery thread waiting.
+        p.put("org.apache.felix.eventadmin.LogLevel", "1");
         // Classes must come through the wiring, not from whatever the launcher's class path holds.
         p.put("felix.bootdelegation.implicit", "false");
         p.put("syshotplug.data", config.dataDir().toString());
