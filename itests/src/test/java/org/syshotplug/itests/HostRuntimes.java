@@ -18,9 +18,6 @@ final class HostRuntimes {
             "org.apache.felix.configadmin", "org.apache.felix.eventadmin", "org.apache.felix.metatype",
             "org.apache.felix.scr", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command");
 
-    static final List<String> MODULES = List.of(
-            "platform-bundle", "sequencer-bundle", "cpu-bundle", "memory-bundle", "acpi-bundle", "rtas-bundle");
-
     private HostRuntimes() {
     }
 
@@ -30,7 +27,7 @@ final class HostRuntimes {
         RUNTIME.forEach(name -> b.bundle(RuntimeOptions.RUNTIME_BUNDLES.resolve(name + ".jar").toUri().toString(),
                 Config.LEVEL_RUNTIME));
         b.bundle(RuntimeOptions.reactorLocation("framework-api"), Config.LEVEL_API);
-        MODULES.forEach(module -> b.bundle(RuntimeOptions.reactorLocation(module), Config.LEVEL_BUNDLES));
+        RuntimeOptions.MODULES.forEach(module -> b.bundle(RuntimeOptions.reactorLocation(module), Config.LEVEL_BUNDLES));
         return b;
     }
 }

@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.ops4j.pax.exam.Option;
 
@@ -56,15 +57,13 @@ public final class RuntimeOptions {
                 cleanCaches(true));
     }
 
+    /** The product's bundle modules (start level 3 in the distribution): a new bundle is one more name here. */
+    public static final List<String> MODULES = List.of(
+            "platform-bundle", "sequencer-bundle", "cpu-bundle", "memory-bundle", "acpi-bundle", "rtas-bundle");
+
     /** Every SysHotplug bundle of the product, on the simulated machine (the platform's default). */
     public static Option syshotplugBundles() {
-        return composite(
-                reactorBundle("platform-bundle"),
-                reactorBundle("sequencer-bundle"),
-                reactorBundle("cpu-bundle"),
-                reactorBundle("memory-bundle"),
-                reactorBundle("acpi-bundle"),
-                reactorBundle("rtas-bundle"));
+        return composite(MODULES.stream().map(RuntimeOptions::reactorBundle).toArray(Option[]::new));
     }
 
     /** A module of this reactor as an exploded bundle: its target/classes hold the bnd manifest. */
