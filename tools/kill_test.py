@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Crash-recovery kill test for SysHotplug (see tools/kill-test.sh for usage).
+
+Runs a private copy of the built distribution on the simulated machine with its state kept in a
+file (platform config `stateFile`, written durably after every successful write, like a kernel
+that has applied the change) and slow CPU/memory files (`faultDelays`), so a SIGKILL lands inside
+requests. Each run: start the runtime with two multi-device requests (offline CPUs 1-3 and two
+memory blocks, then online them back), SIGKILL the JVM at a random moment after the first request
+was journaled, restart it (recovery runs before any new request; a dry-run request waits for it),
+then check:
+
+  * every request the journal accepted has exactly one final outcome, in the journal and once in
+    `hotplug:history`, with the same outcome in both;
+  * the simulated machine equals the state before the run with exactly the SUCCEEDED requests
+    applied, in order: a request is fully applied or fully rolled back, never in between.
+"""
+import argparse
+import glob
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import unquote_plus
+
+R1 = "hotplug:offline cpu:1 cpu:2 cpu:3 memory:12 memory:13"
+R2 = "hotplug:online cpu:1 cpu:2 cpu:3 memory:12 memory:13"
+DEVICES = ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"]
+# Every access to these files takes this long, so kills land between and inside the devices of a step.
+DELAY_MILLIS = 40
+WAIT_FOR_RECOVERY = "hotplug:online --dry-run cpu:1"
+FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED"}
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+class Runtime:
+    def __init__(self, work, dist):
+        self.work = work
+        self.home = os.path.join(work, "dist")
+        self.state_file = os.path.join(work, "machine.state")
+        shutil.copytree(dist, self.home, symlinks=True)
+        data = os.path.join(self.home, "data")
+        shutil.rmtree(data, ignore_errors=True)
+        os.makedirs(data)
+        for name in os.listdir(os.path.join(self.home, "deploy")):
+            os.remove(os.path.join(self.home, "deploy", name))
+        delays = ",".join("/sys/devices/system/cpu/cpu%d/online=%d" % (c, DELAY_MILLIS) for c in (1, 2, 3))
+        delays += "," + ",".join("/sys/devices/system/memory/memory%d/state=%d" % (b, DELAY_MILLIS) for b in (12, 13))
+        with open(os.path.join(self.home, "etc", "org.syshotplug.platform.cfg"), "a") as f:
+            f.write("\n# kill test\nstateFile = %s\nfaultDelays = %s\n" % (self.state_file, delays))
+        with open(os.path.join(self.home, "etc", "org.syshotplug.sequencer.cfg"), "a") as f:
+            # Recovery waits this long for a missing handler; the journal keeps the last 300 requests.
+            f.write("\n# kill test\nhandlerDeadlineMillis = 10000\nhistorySize = 300\n")
+
+    def command(self, *commands):
+        args = [os.path.join(self.home, "bin", "syshotplug"), "-q"]
+        for c in commands:
+            args += ["-c", c]
+        return args
+
+    def run(self, *commands, timeout=180):
+        p = subprocess.run(self.command(*commands), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=timeout, env=env())
+        return p.returncode, p.stdout
+
+    def start(self, *commands):
+        out = open(os.path.join(self.work, "workload.out"), "w")
+        return subprocess.Popen(self.command(*commands), stdout=out, stderr=subprocess.STDOUT, env=env())
+
+    def journal_path(self):
+        found = glob.glob(os.path.join(self.home, "data", "cache", "*", "data", "journal.log"))
+        return found[0] if found else None
+
+    def journal(self):
+        path = self.journal_path()
+        if path is None:
+            return []
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read().split("\n")
+
+    def machine(self):
+        if not os.path.exists(self.state_file):
+            return None
+        with open(self.state_file) as f:
+            return {" ".join(l.split()[:2]): " ".join(l.split()[2:]) for l in f.read().splitlines() if l.strip()}
+
+
+def env():
+    e = dict(os.environ)
+    e.setdefault("JAVA_OPTS", "-Xmx96m -XX:TieredStopAtLevel=1 -Xshare:auto")
+    return e
+
+
+def parse_journal(lines):
+    """Requests in journal order: id -> {op, targets, dry, outcomes[], messages[]}."""
+    requests = {}
+    order = []
+    for line in lines:
+        if not line.strip():
+            continue
+        f = [unquote_plus(x) for x in line.split("\t")]
+        if f[0] == "Q" and len(f) >= 10:
+            requests[f[1]] = {"op": f[2], "dry": f[4] == "true",
+                              "targets": [unquote_plus(d) for d in f[7].split(",") if d],
+                              "outcomes": [], "messages": [], "queued": 0, "phases": []}
+            requests[f[1]]["queued"] += 1
+            order.append(f[1])
+        elif f[0] == "P" and f[1] in requests:
+            requests[f[1]]["phases"].append(f[2])
+        elif f[0] == "T" and f[1] in requests and len(f) >= 6:
+            requests[f[1]].setdefault("steps", []).append((f[2], f[3], f[5]))
+        elif f[0] == "C" and f[1] in requests and len(f) >= 8:
+            requests[f[1]]["outcomes"].append(f[2])
+            requests[f[1]]["messages"].append(f[7])
+    return requests, order
+
+
+def parse_history(text):
+    seen = {}
+    header = False
+    for line in text.splitlines():
+        cols = line.split()
+        if cols[:2] == ["ID", "OUTCOME"]:
+            header = True
+            continue
+        if header and len(cols) >= 2 and cols[1] in FINAL:
+            seen.setdefault(cols[0], []).append(cols[1])
+    return seen
+
+
+def apply(state, op, targets, effects):
+    s = dict(state)
+    for t in targets:
+        s[t.replace(":", " ")] = effects[(op, t)]
+    return s
+
+
+def diff(expected, actual):
+    keys = sorted(set(expected) | set(actual))
+    return ", ".join("%s expected '%s' is '%s'" % (k, expected.get(k), actual.get(k))
+                     for k in keys if expected.get(k) != actual.get(k))
+
+
+def cause(requests, new_ids, expected, actual):
+    """Which journaled step the wrong devices belong to: a step recorded as executed and rolled back
+    after the restart, or a step the kill interrupted (no record of it at all)."""
+    wrong = {k.split()[0] for k in set(expected) | set(actual) if expected.get(k) != actual.get(k)}
+    notes = []
+    for rid in new_ids:
+        r = requests[rid]
+        if not any("interrupted by a restart" in m for m in r["messages"]):
+            continue
+        steps = r.get("steps", [])
+        for kind in sorted(wrong):
+            handler = "org.syshotplug.%s.online" % kind
+            executed = (("EXECUTE", handler, "OK") in steps)
+            rolled = any(st[0] == "ROLLBACK" and st[1] == handler for st in steps)
+            if executed and rolled:
+                notes.append("%s: its execute step was journaled and 'rolled back' after the restart, but the"
+                             " rollback changed nothing" % handler)
+            elif not executed:
+                notes.append("%s: the kill interrupted its execute step, which left no journal record" % handler)
+    return " [" + "; ".join(notes) + "]" if notes else ""
+
+
+def where_killed(requests, new_ids):
+    for rid in new_ids:
+        r = requests[rid]
+        for m in r["messages"]:
+            if "interrupted by a restart" in m:
+                phase = r["phases"][-1].lower() if r["phases"] else "queue"
+                return "inside %s (%s)" % (r["op"], phase)
+            if "queued when the runtime stopped" in m:
+                return "queued %s" % r["op"]
+    return "between or after requests"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=None, help="first seed; run i uses seed+i")
+    ap.add_argument("--dist", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                   "distribution", "target", "syshotplug"))
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    a = ap.parse_args()
+    dist = os.path.abspath(a.dist)
+    if not os.path.exists(os.path.join(dist, "bin", "syshotplug")):
+        log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am install -DskipTests)" % dist)
+        return 2
+    first_seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    work = tempfile.mkdtemp(prefix="syshotplug-kill-")
+    rt = Runtime(work, dist)
+    try:
+        return campaign(rt, a.runs, first_seed, work)
+    finally:
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def campaign(rt, runs, first_seed, work):
+    log("kill test: %d runs, seeds %d..%d, work folder %s" % (runs, first_seed, first_seed + runs - 1, work))
+    # Calibration, no kill: the states a whole request leaves, and how long the two requests take.
+    code, out = rt.run(WAIT_FOR_RECOVERY)
+    initial = rt.machine()
+    if code != 0 or initial is None:
+        log("kill test: calibration start failed (status %d):\n%s" % (code, out))
+        return 2
+    known, _ = parse_journal(rt.journal())
+    code, out = rt.run(R1)
+    after_r1 = rt.machine()
+    code2, out2 = rt.run(R2)
+    after_r2 = rt.machine()
+    if code != 0 or code2 != 0:
+        log("kill test: calibration requests failed:\n%s\n%s" % (out, out2))
+        return 2
+    effects = {}
+    for d in DEVICES:
+        k = d.replace(":", " ")
+        effects[("offline", d)] = after_r1[k]
+        effects[("online", d)] = after_r2[k]
+    # The window: from the first request's Q record to the second one's end, as one process runs them.
+    code, out = rt.run(R1, R2)
+    times = [l.split("\t") for l in rt.journal() if l.startswith(("Q\t", "C\t"))]
+    ids = [t[1] for t in times if t[0] == "Q" and t[1] not in known]
+    submitted = [int(t[9]) for t in times if t[0] == "Q" and t[1] == ids[-2]]
+    finished = [int(t[3]) for t in times if t[0] == "C" and t[1] == ids[-1]]
+    if code != 0 or not submitted or not finished:
+        log("kill test: calibration of the window failed:\n%s" % out)
+        return 2
+    window = (finished[0] - submitted[0]) / 1000.0 * 1.15 + 0.1
+    log("kill test: calibration ok; kill window %.2f s after the first request is journaled" % window)
+    if initial != after_r2:
+        log("kill test: note: online puts memory back as %s" % diff(initial, after_r2))
+
+    consistent = 0
+    places = {}
+    failures = []
+    for i in range(runs):
+        seed = first_seed + i
+        rng = random.Random(seed)
+        before = rt.machine()
+        known, _ = parse_journal(rt.journal())
+        proc = rt.start(R1, R2)
+        # Wait for the first request of this run in the journal, then kill after a random delay.
+        started = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            reqs, _ = parse_journal(rt.journal())
+            if any(rid not in known and not r["dry"] for rid, r in reqs.items()):
+                started = time.monotonic()
+                break
+            time.sleep(0.005)
+        delay = rng.uniform(0, window)
+        if started is not None:
+            time.sleep(max(0.0, started + delay - time.monotonic()))
+        exited_before = proc.poll() is not None
+        if not exited_before:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # Restart: recovery runs first; the dry-run request completes only after it.
+        code, out = rt.run(WAIT_FOR_RECOVERY, "hotplug:history 300")
+        after = rt.machine()
+        reqs, order = parse_journal(rt.journal())
+        history = parse_history(out)
+        new_ids = [rid for rid in order if rid not in known and not reqs[rid]["dry"]]
+        problems = []
+        if code != 0:
+            problems.append("restart failed with status %d" % code)
+        expected = dict(before)
+        for rid in new_ids:
+            r = reqs[rid]
+            if len(r["outcomes"]) != 1:
+                problems.append("request %s has %d final outcomes in the journal %s" % (rid, len(r["outcomes"]),
+                                                                                       r["outcomes"]))
+                continue
+            if history.get(rid) != r["outcomes"]:
+                problems.append("request %s: journal says %s, hotplug:history shows %s" % (rid, r["outcomes"],
+                                                                                          history.get(rid)))
+            if r["outcomes"][0] == "SUCCEEDED":
+                expected = apply(expected, r["op"], r["targets"], effects)
+            elif r["outcomes"][0] not in ("ROLLED_BACK", "ABORTED", "REJECTED", "CANCELLED"):
+                problems.append("request %s ended %s: %s" % (rid, r["outcomes"][0], r["messages"][0]))
+        for rid, outcomes in reqs.items():
+            if rid not in new_ids and len(outcomes["outcomes"]) > 1:
+                problems.append("older request %s has %d final outcomes" % (rid, len(outcomes["outcomes"])))
+        if after != expected:
+            problems.append("machine in between: " + diff(expected, after) + cause(reqs, new_ids, expected, after))
+        place = "process had exited" if exited_before else where_killed(reqs, new_ids)
+        places[place] = places.get(place, 0) + 1
+        summary = " ".join("%s:%s" % (reqs[r]["op"], reqs[r]["outcomes"][0] if reqs[r]["outcomes"] else "?")
+                           for r in new_ids)
+        if problems:
+            failures.append(seed)
+            log("run %3d seed %d kill at +%.3f s %s [%s]: INCONSISTENT: %s" % (i + 1, seed, delay, place, summary,
+                                                                             "; ".join(problems)))
+            # Start the next run from the boot state, so one failure does not spill into the next runs.
+            with open(rt.state_file, "w") as f:
+                f.write("".join("%s %s\n" % (k, v) for k, v in sorted(initial.items())))
+        else:
+            consistent += 1
+            log("run %3d seed %d kill at +%.3f s %s [%s]: consistent" % (i + 1, seed, delay, place, summary))
+    log("kill points: " + ", ".join("%s %d" % (k, v) for k, v in sorted(places.items())))
+    log("kill test: %d/%d runs consistent (seeds %d..%d%s)" % (
+        consistent, runs, first_seed, first_seed + runs - 1,
+        "" if not failures else "; inconsistent: " + " ".join(map(str, failures))))
+    return 0 if consistent == runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
