@@ -7,7 +7,7 @@ import org.syshotplug.spi.HandlerContext;
 import org.syshotplug.spi.HotplugHandler;
 
 /**
- * Counts how often each request reaches it and whether two requests were ever inside it at once.
+ * Counts how often each request reaches it (per phase) and whether two requests were ever inside it at once.
  * The counters are services the test registers (java.* classes are shared by every bundle), so the
  * test reads them although this class lives in a bundle the test built.
  */
@@ -23,7 +23,7 @@ public class OverlapRecorder implements HotplugHandler {
             overlaps.incrementAndGet();
         }
         try {
-            calls.merge(context.request().id(), 1, Integer::sum);
+            calls.merge(context.request().id() + "/" + context.phase().word(), 1, Integer::sum);
             // Stay inside a moment, so a second request running at the same time would be seen here.
             Thread.yield();
         } finally {
