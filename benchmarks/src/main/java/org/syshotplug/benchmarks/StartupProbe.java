@@ -30,8 +30,15 @@ public final class StartupProbe {
     private static final Pattern READY = Pattern.compile("ready in (\\d+) ms");
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
-    /** One way to start the JVM. {@code archive} names a CDS archive to train first, or is null. */
-    record Variant(String name, String javaOpts, Path archive) {
+    /**
+     * One way to start the JVM. {@code archive} names a CDS archive to train first, or is null;
+     * {@code bareJvm} runs {@code java -version} instead of SysHotplug: the floor under every row.
+     */
+    record Variant(String name, String javaOpts, Path archive, boolean bareJvm) {
+
+        Variant(String name, String javaOpts, Path archive) {
+            this(name, javaOpts, archive, false);
+        }
     }
 
     /** One start-up, in milliseconds from spawn; the banner's own figure; peak RSS in KiB. */
@@ -57,6 +64,7 @@ public final class StartupProbe {
     static List<Variant> variants(Path work) {
         Path jsa = work.resolve("syshotplug-appcds.jsa").toAbsolutePath();
         return List.of(
+                new Variant("(java -Xmx32m -version)", "-Xmx32m", null, true),
                 new Variant("default heap", "", null),
                 new Variant("-Xmx32m", "-Xmx32m", null),
                 new Variant("-Xmx32m -Xshare:off", "-Xmx32m -Xshare:off", null),
@@ -80,16 +88,16 @@ public final class StartupProbe {
             if (v.archive() != null) {
                 Files.deleteIfExists(v.archive());
                 String train = v.javaOpts().replace("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=");
-                Run r = once(launcher, train, data, work);
+                Run r = once(command(launcher, v, data), train, work);
                 if (r.status() != 0 || !Files.exists(v.archive())) {
                     throw new IllegalStateException("training the CDS archive failed (exit " + r.status() + ")");
                 }
             }
             String load = LiveCpuCycle.loadAverage();
-            Run cold = once(launcher, v.javaOpts(), data, work);
+            Run cold = once(command(launcher, v, data), v.javaOpts(), work);
             List<Run> warm = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                warm.add(once(launcher, v.javaOpts(), data, work));
+                warm.add(once(command(launcher, v, data), v.javaOpts(), work));
             }
             for (Run r : warm) {
                 if (r.status() != 0) {
@@ -107,10 +115,21 @@ public final class StartupProbe {
         return out;
     }
 
-    static Run once(Path launcher, String javaOpts, Path data, Path work) throws Exception {
+    static List<String> command(Path launcher, Variant v, Path data) {
+        if (v.bareJvm()) {
+            List<String> c = new ArrayList<>(List.of("java"));
+            c.addAll(List.of(v.javaOpts().split(" ")));
+            c.add("-version");
+            return c;
+        }
+        return List.of(launcher.toAbsolutePath().toString(), "--data", data.toAbsolutePath().toString(), "-c", COMMAND);
+    }
+
+    static Run once(List<String> command, String javaOpts, Path work) throws Exception {
         Path timeFile = Files.createTempFile(work, "time-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/time", "-v", "-o", timeFile.toString(),
-                launcher.toAbsolutePath().toString(), "--data", data.toAbsolutePath().toString(), "-c", COMMAND);
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeFile.toString()));
+        timed.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(timed);
         pb.environment().put("JAVA_OPTS", javaOpts);
         long t0 = System.nanoTime();
         Process p = pb.start();
