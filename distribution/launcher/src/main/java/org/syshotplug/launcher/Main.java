@@ -151,8 +151,8 @@ public final class Main {
             if (!options.quiet()) {
                 PrintStream bannerOut = options.interactive() ? out : err;
                 bannerOut.println(banner(runtime));
-                runtime.frameworkErrors().forEach(e -> err.println("warning: " + e));
             }
+            runtime.frameworkErrors().forEach(e -> err.println("warning: " + e));
             if (options.interactive()) {
                 runtime.awaitStop();
                 return EXIT_OK;
