@@ -72,7 +72,7 @@ final class Journal implements AutoCloseable {
      */
     static Journal open(Path file, int keep, List<Entry> unfinished, List<HotplugResult> finished) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        List<Entry> entries = Files.exists(file) ? read(Files.readAllLines(file, StandardCharsets.UTF_8)) : List.of();
+        List<Entry> entries = Files.exists(file) ? read(wholeLines(file)) : List.of();
         List<Entry> done = entries.stream().filter(e -> e.outcome != null).toList();
         List<Entry> kept = new ArrayList<>(done.subList(Math.max(0, done.size() - keep), done.size()));
         for (Entry e : entries) {
@@ -88,6 +88,21 @@ final class Journal implements AutoCloseable {
             journal.rewrite();
         }
         return journal;
+    }
+
+    /**
+     * The file's lines up to its last line end. Every record ends with one, so text after the last
+     * is a record torn by a crash while it was written: dropped even where it would still parse (a
+     * device list or a number cut short).
+     */
+    private static List<String> wholeLines(Path file) throws IOException {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n') + 1;
+        if (end < text.length()) {
+            LOG.warn("journal {}: torn last record ({} characters without a line end) ignored", file,
+                    text.length() - end);
+        }
+        return text.substring(0, end).lines().toList();
     }
 
     /** How many finished requests a rewrite keeps (the history size). */
