@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * Start-up time and footprint of the distribution's {@code bin/syshotplug -c CMD}, run as a user
  * would run it, under {@code /usr/bin/time -v} for the peak RSS, once per JVM flag set.
  *
+ * <p>bin/syshotplug ships its own JVM tuning ({@code SYSHOTPLUG_JVM}); rows named "as shipped"
+ * keep it, every other row sets it empty so that only the row's own flags apply.
+ *
  * <p>Three instants per run, all from the moment the process is spawned: <em>ready</em> is when
  * the launcher's banner ("... ready in N ms", printed on stderr once {@code HotplugService} is
  * up) arrives, <em>first request</em> is when the command's output arrives on stdout (the command
@@ -34,10 +37,15 @@ public final class StartupProbe {
      * One way to start the JVM. {@code archive} names a CDS archive to train first, or is null;
      * {@code bareJvm} runs {@code java -version} instead of SysHotplug: the floor under every row.
      */
-    record Variant(String name, String javaOpts, Path archive, boolean bareJvm) {
+    record Variant(String name, String javaOpts, Path archive, boolean bareJvm, boolean shell) {
 
         Variant(String name, String javaOpts, Path archive) {
-            this(name, javaOpts, archive, false);
+            this(name, javaOpts, archive, false, false);
+        }
+
+        /** Rows named "as shipped" keep bin/syshotplug's own SYSHOTPLUG_JVM tuning; the others start from JVM defaults. */
+        boolean shipped() {
+            return name.startsWith("as shipped");
         }
     }
 
@@ -64,7 +72,7 @@ public final class StartupProbe {
     static List<Variant> variants(Path work) {
         Path jsa = work.resolve("syshotplug-appcds.jsa").toAbsolutePath();
         return List.of(
-                new Variant("(java -Xmx32m -version)", "-Xmx32m", null, true),
+                new Variant("(java -Xmx32m -version)", "-Xmx32m", null, true, false),
                 new Variant("default heap", "", null),
                 new Variant("-Xmx32m", "-Xmx32m", null),
                 new Variant("-Xmx32m -Xshare:off", "-Xmx32m -Xshare:off", null),
@@ -72,7 +80,11 @@ public final class StartupProbe {
                 new Variant("-Xmx32m C1 only", "-Xmx32m -XX:TieredStopAtLevel=1", null),
                 new Variant("-Xmx32m C1 SerialGC", "-Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC", null),
                 new Variant("-Xmx32m C1 SerialGC AppCDS",
-                        "-Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=" + jsa, jsa));
+                        "-Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=" + jsa, jsa),
+                new Variant("as shipped", "", null),
+                new Variant("as shipped -Xmx32m", "-Xmx32m", null),
+                new Variant("shell -Xmx32m", "-Xmx32m", null, false, true),
+                new Variant("as shipped shell -Xmx32m", "-Xmx32m", null, false, true));
     }
 
     static List<Summary> probe(Path home, int runs, Path work) throws Exception {
@@ -88,16 +100,16 @@ public final class StartupProbe {
             if (v.archive() != null) {
                 Files.deleteIfExists(v.archive());
                 String train = v.javaOpts().replace("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=");
-                Run r = once(command(launcher, v, data), train, work);
+                Run r = once(command(launcher, v, data), v, train, work);
                 if (r.status() != 0 || !Files.exists(v.archive())) {
                     throw new IllegalStateException("training the CDS archive failed (exit " + r.status() + ")");
                 }
             }
             String load = LiveCpuCycle.loadAverage();
-            Run cold = once(command(launcher, v, data), v.javaOpts(), work);
+            Run cold = v.shell() ? shell(launcher, v, data, work) : once(command(launcher, v, data), v, v.javaOpts(), work);
             List<Run> warm = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                warm.add(once(command(launcher, v, data), v.javaOpts(), work));
+                warm.add(v.shell() ? shell(launcher, v, data, work) : once(command(launcher, v, data), v, v.javaOpts(), work));
             }
             for (Run r : warm) {
                 if (r.status() != 0) {
@@ -125,12 +137,12 @@ public final class StartupProbe {
         return List.of(launcher.toAbsolutePath().toString(), "--data", data.toAbsolutePath().toString(), "-c", COMMAND);
     }
 
-    static Run once(List<String> command, String javaOpts, Path work) throws Exception {
+    static Run once(List<String> command, Variant v, String javaOpts, Path work) throws Exception {
         Path timeFile = Files.createTempFile(work, "time-", ".txt");
         List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeFile.toString()));
         timed.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(timed);
-        pb.environment().put("JAVA_OPTS", javaOpts);
+        environment(pb, v, javaOpts);
         long t0 = System.nanoTime();
         Process p = pb.start();
         long[] ready = {-1};
@@ -170,6 +182,56 @@ public final class StartupProbe {
         Matcher rss = MAX_RSS.matcher(time);
         long rssKiB = rss.find() ? Long.parseLong(rss.group(1)) : -1;
         return new Run(ms(ready[0], t0), ms(first, t0), (end - t0) / 1e6, banner[0], rssKiB, p.exitValue());
+    }
+
+    /**
+     * The interactive console: READY is when the Gogo prompt {@code "g! "} appears on stdout; then
+     * {@code stop 0} is typed, which stops the framework and ends the process (EXIT).
+     */
+    static Run shell(Path launcher, Variant v, Path data, Path work) throws Exception {
+        Path timeFile = Files.createTempFile(work, "time-", ".txt");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/time", "-v", "-o", timeFile.toString(),
+                launcher.toAbsolutePath().toString(), "--data", data.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        environment(pb, v, v.javaOpts());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        long prompt = -1;
+        StringBuilder seen = new StringBuilder();
+        try (var stdout = new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8);
+                var stdin = p.getOutputStream()) {
+            int c;
+            while ((c = stdout.read()) >= 0) {
+                seen.append((char) c);
+                if (prompt < 0 && seen.toString().endsWith("g! ")) {
+                    prompt = System.nanoTime();
+                    stdin.write("stop 0\n".getBytes(StandardCharsets.US_ASCII));
+                    stdin.flush();
+                }
+                if (seen.length() > 4096) {
+                    seen.delete(0, 2048);
+                }
+            }
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the SysHotplug shell did not stop within 60 s after 'stop 0'");
+        }
+        long end = System.nanoTime();
+        String time = Files.readString(timeFile);
+        Files.deleteIfExists(timeFile);
+        Matcher rss = MAX_RSS.matcher(time);
+        return new Run(ms(prompt, t0), Double.NaN, (end - t0) / 1e6, -1, rss.find() ? Long.parseLong(rss.group(1)) : -1,
+                p.exitValue());
+    }
+
+    private static void environment(ProcessBuilder pb, Variant v, String javaOpts) {
+        pb.environment().put("JAVA_OPTS", javaOpts);
+        if (v.shipped()) {
+            pb.environment().remove("SYSHOTPLUG_JVM");
+        } else {
+            pb.environment().put("SYSHOTPLUG_JVM", "");
+        }
     }
 
     private static double ms(long at, long t0) {
