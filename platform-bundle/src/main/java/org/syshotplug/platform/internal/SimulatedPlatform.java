@@ -54,6 +54,8 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
             state = new MachineStateFile(Path.of(config.stateFile().strip()));
             LOG.info("simulated machine state {} {}", state.load(machine) ? "loaded from" : "will be kept in",
                     state.path());
+            // The file describes the machine from its start, before the first write.
+            state.save(machine);
         }
         for (String entry : config.faultDelays().strip().split("[,\\s]+")) {
             int eq = entry.lastIndexOf('=');
