@@ -70,7 +70,7 @@ public class HotplugServiceComponent implements HotplugService {
             target = HandlerProperties.HANDLER_FILTER)
     void bindHandler(HotplugHandler handler, ServiceReference<HotplugHandler> reference) {
         try {
-            sequencer.addHandler(handler, properties(reference));
+            sequencer.addHandler(handler, properties(reference), () -> inService(reference));
         } catch (IllegalArgumentException e) {
             LOG.error("handler service {} of bundle {} left out of the chain: {}",
                     reference.getProperty("service.id"), bundleName(reference), e.getMessage());
@@ -130,6 +130,12 @@ public class HotplugServiceComponent implements HotplugService {
         if (events != null) {
             events.postEvent(new Event(topic, properties));
         }
+    }
+
+    /** False once the providing bundle is stopping, or the service is gone. */
+    static boolean inService(ServiceReference<?> reference) {
+        Bundle bundle = reference.getBundle();
+        return bundle != null && (bundle.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
     }
 
     private static Map<String, Object> properties(ServiceReference<?> reference) {

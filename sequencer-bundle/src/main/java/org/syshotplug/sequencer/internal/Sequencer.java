@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.util.promise.Deferred;
@@ -84,6 +86,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
     private final Deque<HotplugResult> history = new ArrayDeque<>();
     private final Map<HotplugHandler, RegisteredHandler> registrations = new LinkedHashMap<>();
     private final List<Journal.Entry> pendingRecovery = new ArrayList<>();
+    private final Map<HotplugHandler, BooleanSupplier> inServiceTests = new HashMap<>();
     private RequestRun running;
     private boolean closed;
 
@@ -141,6 +144,17 @@ public final class Sequencer implements HotplugService, AutoCloseable {
      * @throws IllegalArgumentException when the hotplug properties are malformed or the handler is already added
      */
     public void addHandler(HotplugHandler handler, Map<String, ?> serviceProperties) {
+        addHandler(handler, serviceProperties, () -> true);
+    }
+
+    /**
+     * As {@link #addHandler(HotplugHandler, Map)}, with a test of whether the handler's provider is
+     * still in service. A request that starts while it answers false runs without the handler. The
+     * OSGi component answers false once the handler's bundle is stopping: DS then unregisters that
+     * bundle's handlers one by one, and a request must not start with half of a bundle's chain (its
+     * validate handler without its execute handler would "succeed" without changing anything).
+     */
+    public void addHandler(HotplugHandler handler, Map<String, ?> serviceProperties, BooleanSupplier inService) {
         RegisteredHandler added = RegisteredHandler.of(handler, serviceProperties, fallbackServiceIds.incrementAndGet());
         lock.lock();
         try {
@@ -148,6 +162,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 throw new IllegalArgumentException("handler " + added.name() + " is already in the chain");
             }
             registrations.put(handler, added);
+            inServiceTests.put(handler, inService);
             publishChain();
         } finally {
             lock.unlock();
@@ -186,6 +201,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         lock.lock();
         try {
             removed = registrations.remove(handler);
+            inServiceTests.remove(handler);
             if (removed == null) {
                 return false;
             }
@@ -212,6 +228,18 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Guarded by lock. */
+    private boolean inService(RegisteredHandler h) {
+        BooleanSupplier test = inServiceTests.get(h.handler());
+        try {
+            return test == null || test.getAsBoolean();
+        } catch (RuntimeException e) {
+            // The worker must survive whatever a provider test throws; a provider we cannot ask is not used.
+            LOG.warn("handler {} left out of this request: its provider could not be checked: {}", h, e.toString());
+            return false;
         }
     }
 
@@ -411,7 +439,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 // removed from now on is known to be held by this request.
                 List<RegisteredHandler> snapshot = new ArrayList<>();
                 for (RegisteredHandler h : chain) {
-                    if (h.takesPart(run.request.operation())) {
+                    if (h.takesPart(run.request.operation()) && inService(h)) {
                         snapshot.add(h);
                     }
                 }

@@ -61,6 +61,25 @@ class DynamicHandlersTest {
     }
 
     @Test
+    void requestStartingWhileAProviderStopsRunsWithoutAnyOfItsHandlers() throws Exception {
+        AtomicBoolean providerActive = new AtomicBoolean(true);
+        ScriptedHandler validate = new ScriptedHandler("cpu.validate", journal);
+        ScriptedHandler execute = new ScriptedHandler("cpu.online", journal);
+        ScriptedHandler other = new ScriptedHandler("other", journal);
+        sequencer.addHandler(validate, ScriptedHandler.props("cpu.validate", "validate", 400), providerActive::get);
+        sequencer.addHandler(execute, ScriptedHandler.props("cpu.online", "execute", 400), providerActive::get);
+        sequencer.addHandler(other, ScriptedHandler.props("other", "execute", 1000));
+
+        // The provider is stopping: its services are still registered, about to go one by one.
+        providerActive.set(false);
+        HotplugResult result = sequencer.submit(HotplugRequest.of(Operation.OFFLINE, DeviceRef.cpu(1))).getValue();
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of("execute:other"), journal.entries(),
+                "neither the validate nor the execute handler of the stopping provider ran");
+    }
+
+    @Test
     void handlerRemovingItselfDuringItsCallDoesNotWaitForItself() throws Exception {
         org.syshotplug.spi.HotplugHandler[] self = new org.syshotplug.spi.HotplugHandler[1];
         self[0] = context -> sequencer.removeHandler(self[0]);

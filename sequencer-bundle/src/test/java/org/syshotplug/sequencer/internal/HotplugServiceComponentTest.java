@@ -118,8 +118,11 @@ class HotplugServiceComponentTest {
     @SuppressWarnings("unchecked")
     private static ServiceReference<HotplugHandler> reference(Map<String, Object> properties) {
         Bundle bundle = (Bundle) Proxy.newProxyInstance(HotplugServiceComponentTest.class.getClassLoader(),
-                new Class<?>[] {Bundle.class}, (proxy, method, args) ->
-                        method.getName().equals("getSymbolicName") ? "org.example.cpu" : null);
+                new Class<?>[] {Bundle.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getSymbolicName" -> "org.example.cpu";
+                    case "getState" -> Bundle.ACTIVE;
+                    default -> null;
+                });
         return (ServiceReference<HotplugHandler>) Proxy.newProxyInstance(
                 HotplugServiceComponentTest.class.getClassLoader(), new Class<?>[] {ServiceReference.class},
                 (proxy, method, args) -> switch (method.getName()) {
