@@ -32,6 +32,7 @@ DEVICES = ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"]
 # Every access to these files takes this long, so kills land between and inside the devices of a step.
 DELAY_MILLIS = 40
 WAIT_FOR_RECOVERY = "hotplug:online --dry-run cpu:1"
+CAUSES = {}
 FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED"}
 
 
@@ -164,8 +165,12 @@ def cause(requests, new_ids, expected, actual):
             if executed and rolled:
                 notes.append("%s: its execute step was journaled and 'rolled back' after the restart, but the"
                              " rollback changed nothing" % handler)
+                CAUSES["%s step done, its rollback after restart changed nothing" % handler] = \
+                    CAUSES.get("%s step done, its rollback after restart changed nothing" % handler, 0) + 1
             elif not executed:
                 notes.append("%s: the kill interrupted its execute step, which left no journal record" % handler)
+                CAUSES["%s step interrupted half-way, not in the journal" % handler] = \
+                    CAUSES.get("%s step interrupted half-way, not in the journal" % handler, 0) + 1
     return " [" + "; ".join(notes) + "]" if notes else ""
 
 
@@ -306,6 +311,8 @@ def campaign(rt, runs, first_seed, work):
             consistent += 1
             log("run %3d seed %d kill at +%.3f s %s [%s]: consistent" % (i + 1, seed, delay, place, summary))
     log("kill points: " + ", ".join("%s %d" % (k, v) for k, v in sorted(places.items())))
+    if CAUSES:
+        log("devices left in between, by cause: " + "; ".join("%s: %d runs" % (k, v) for k, v in sorted(CAUSES.items())))
     log("kill test: %d/%d runs consistent (seeds %d..%d%s)" % (
         consistent, runs, first_seed, first_seed + runs - 1,
         "" if not failures else "; inconsistent: " + " ".join(map(str, failures))))
