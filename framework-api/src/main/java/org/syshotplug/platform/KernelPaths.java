@@ -85,7 +85,7 @@ public final class KernelPaths {
             throw new IllegalArgumentException("kernel path longer than " + MAX_PATH + " characters");
         }
         if (path.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("kernel path '" + path.replaceAll("\\p{Cntrl}", "?")
+            throw new IllegalArgumentException("kernel path '" + printable(path)
                     + "' contains a NUL or control character");
         }
         if (!ROOTS.matcher(path).matches()) {
@@ -105,7 +105,7 @@ public final class KernelPaths {
         if (name == null || name.isEmpty() || name.length() > MAX_COMPONENT || name.equals(".") || name.equals("..")
                 || name.indexOf('/') >= 0 || name.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("invalid path component '"
-                    + (name == null ? "null" : name.replaceAll("\\p{Cntrl}", "?"))
+                    + (name == null ? "null" : printable(name))
                     + "': expected one file name without '/', '..' or control characters");
         }
         return name;
@@ -117,7 +117,7 @@ public final class KernelPaths {
         }
         for (String part : attribute.split("/", -1)) {
             if (!ATTRIBUTE.matcher(part).matches()) {
-                throw new IllegalArgumentException("invalid attribute path '" + attribute.replaceAll("\\p{Cntrl}", "?")
+                throw new IllegalArgumentException("invalid attribute path '" + printable(attribute)
                         + "': expected sysfs attribute names such as online or hotplug/fail");
             }
         }
@@ -129,5 +129,10 @@ public final class KernelPaths {
             throw new IllegalArgumentException("invalid " + what + " id " + id + ": must not be negative");
         }
         return id;
+    }
+
+    /** Control characters (C0 and C1) shown as '?', so an error message never carries them raw. */
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cc}", "?");
     }
 }

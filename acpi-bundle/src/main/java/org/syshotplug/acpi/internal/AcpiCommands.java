@@ -129,7 +129,7 @@ public class AcpiCommands {
                 } catch (NumberFormatException e) {
                     // reported below
                 }
-                throw new IllegalArgumentException("unknown notification '" + text.replaceAll("\\p{Cntrl}", "?")
+                throw new IllegalArgumentException("unknown notification '" + text.replaceAll("\\p{Cc}", "?")
                         + "': expected eject-request, device-check, bus-check or a value 0x00-0xff");
         }
     }

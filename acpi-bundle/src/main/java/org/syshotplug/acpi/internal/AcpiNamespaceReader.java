@@ -54,7 +54,7 @@ public final class AcpiNamespaceReader {
                 dir = KernelPaths.acpiDevice(name);
             } catch (IllegalArgumentException e) {
                 // A name we cannot validate never becomes part of a path.
-                LOG.warn("skipping ACPI device entry '{}': {}", name.replaceAll("\\p{Cntrl}", "?"), e.getMessage());
+                LOG.warn("skipping ACPI device entry '{}': {}", name.replaceAll("\\p{Cc}", "?"), e.getMessage());
                 continue;
             }
             String target = link(dir);
@@ -182,7 +182,7 @@ public final class AcpiNamespaceReader {
     }
 
     private static String printable(String s) {
-        return s.length() > 40 ? s.substring(0, 40).replaceAll("\\p{Cntrl}", "?") + "..."
-                : s.replaceAll("\\p{Cntrl}", "?");
+        return s.length() > 40 ? s.substring(0, 40).replaceAll("\\p{Cc}", "?") + "..."
+                : s.replaceAll("\\p{Cc}", "?");
     }
 }

@@ -58,7 +58,7 @@ final class Table {
     }
 
     private static String oneLine(String s) {
-        String flat = s.replaceAll("\\p{Cntrl}", " ");
+        String flat = s.replaceAll("\\p{Cc}", " ");
         return flat.isEmpty() ? "-" : flat;
     }
 }
