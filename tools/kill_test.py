@@ -49,6 +49,7 @@ class Runtime:
         data = os.path.join(self.home, "data")
         shutil.rmtree(data, ignore_errors=True)
         os.makedirs(data)
+        os.makedirs(os.path.join(self.home, "deploy"), exist_ok=True)
         for name in os.listdir(os.path.join(self.home, "deploy")):
             os.remove(os.path.join(self.home, "deploy", name))
         delays = ",".join("/sys/devices/system/cpu/cpu%d/online=%d" % (c, DELAY_MILLIS) for c in (1, 2, 3))
