@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.GogoShell;
 import org.syshotplug.sequencer.internal.Sequencer;
 
 /** The chcpu/lscpu-like commands through Gogo's parser, going through the sequencer on the simulated machine. */

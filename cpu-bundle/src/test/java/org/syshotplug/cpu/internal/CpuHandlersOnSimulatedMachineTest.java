@@ -20,6 +20,8 @@ import org.syshotplug.api.Progress;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.RecordingHandler;
+import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.sequencer.internal.Sequencer;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;

@@ -18,6 +18,7 @@ import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
+import org.syshotplug.platform.testing.RecordingHandler;
 import org.syshotplug.sequencer.internal.Sequencer;
 
 /**

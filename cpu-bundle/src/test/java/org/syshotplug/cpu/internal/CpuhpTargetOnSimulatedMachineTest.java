@@ -13,6 +13,7 @@ import org.syshotplug.api.Outcome;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.RecordingHandler;
 import org.syshotplug.sequencer.internal.Sequencer;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;

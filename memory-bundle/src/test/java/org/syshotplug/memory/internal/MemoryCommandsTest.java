@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.GogoShell;
 import org.syshotplug.sequencer.internal.Sequencer;
 
 /** The lsmem/chmem-like commands through Gogo's parser on the simulated machine, going through the sequencer. */

@@ -1,4 +1,4 @@
-package org.syshotplug.memory.internal;
+package org.syshotplug.platform.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,13 +7,17 @@ import org.syshotplug.spi.HotplugException;
 import org.syshotplug.spi.HotplugHandler;
 
 /** An application-band handler that records its calls, and fails its execute when told to. */
-final class RecordingHandler implements HotplugHandler {
+public final class RecordingHandler implements HotplugHandler {
 
-    final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
     private final HotplugException failure;
 
-    RecordingHandler(HotplugException failure) {
+    public RecordingHandler(HotplugException failure) {
         this.failure = failure;
+    }
+
+    public RecordingHandler() {
+        this(null);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.syshotplug.memory.internal;
+package org.syshotplug.platform.testing;
 
 import java.util.List;
 import java.util.Map;
@@ -8,22 +8,22 @@ import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 
 /**
- * Wraps a machine so that writing one path answers an errno, as the kernel's {@code state} store
- * does when it refuses (the simulated machine's own injection also fails reads, which validate needs),
+ * Wraps a machine so that writing one path answers an errno, as the kernel's store (a CPU's
+ * {@code online}, a memory block's {@code state}) does when it refuses (the simulated machine's own injection also fails reads, which validate needs),
  * and records the writes that went through, so tests can check their order.
  */
-final class WriteFaults implements SystemFiles {
+public final class WriteFaults implements SystemFiles {
 
     private final SystemFiles machine;
     private final Map<String, Errno> faults = new ConcurrentHashMap<>();
     /** Every write that reached the machine, as {@code path=value}, in order. */
-    final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    WriteFaults(SystemFiles machine) {
+    public WriteFaults(SystemFiles machine) {
         this.machine = machine;
     }
 
-    WriteFaults failWrites(String path, Errno errno) {
+    public WriteFaults failWrites(String path, Errno errno) {
         faults.put(path, errno);
         return this;
     }

@@ -1,4 +1,4 @@
-package org.syshotplug.memory.internal;
+package org.syshotplug.platform.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,13 +9,13 @@ import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
 
 /** Gogo's own parser and option handling around one command object, scope hotplug. */
-final class GogoShell implements AutoCloseable {
+public final class GogoShell implements AutoCloseable {
 
     private final ThreadIOImpl threadIO = new ThreadIOImpl();
     private final CommandProcessorImpl processor;
     private final CommandSession session;
 
-    GogoShell(Object commands) {
+    public GogoShell(Object commands) {
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
         processor.addCommand("hotplug", commands);
@@ -23,7 +23,7 @@ final class GogoShell implements AutoCloseable {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
     }
 
-    String run(String line) throws Exception {
+    public String run(String line) throws Exception {
         Object out = session.execute(line);
         return out == null ? "" : out.toString();
     }
