@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.syshotplug.api.HotplugEvents;
 import org.syshotplug.cpu.internal.CpuOnlineHandler;
 import org.syshotplug.cpu.internal.CpuValidateHandler;
-import org.syshotplug.memory.internal.MemoryHandlersForAcpiTests;
+import org.syshotplug.memory.internal.MemoryHandlers;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.sequencer.internal.EventSink;
 import org.syshotplug.sequencer.internal.Sequencer;
@@ -64,9 +64,10 @@ final class Chains {
         s.addHandler(new AcpiEjectHandler(files), props("org.syshotplug.acpi.eject", "commit",
                 HandlerProperties.FIRMWARE_BUS, acpi, new String[] {"remove"}, "org.syshotplug.acpi"));
         String[] all = {"add", "remove", "online", "offline"};
-        s.addHandler(MemoryHandlersForAcpiTests.validate(files), props("org.syshotplug.memory.validate", "validate",
+        // The memory bundle's defaults: remove movable memory only, online to the kernel's default zone.
+        s.addHandler(MemoryHandlers.validate(files, true, "online"), props("org.syshotplug.memory.validate", "validate",
                 HandlerProperties.MEMORY, new String[] {"memory"}, all, "org.syshotplug.memory"));
-        s.addHandler(MemoryHandlersForAcpiTests.online(files), props("org.syshotplug.memory.online", "execute",
+        s.addHandler(MemoryHandlers.online(files, true, "online"), props("org.syshotplug.memory.online", "execute",
                 HandlerProperties.MEMORY, new String[] {"memory"}, all, "org.syshotplug.memory"));
         s.addHandler(new CpuValidateHandler(files), props("org.syshotplug.cpu.validate", "validate",
                 HandlerProperties.CPU, new String[] {"cpu"}, all, "org.syshotplug.cpu"));

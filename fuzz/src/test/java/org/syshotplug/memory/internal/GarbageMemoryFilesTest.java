@@ -3,7 +3,6 @@ package org.syshotplug.memory.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -60,25 +59,9 @@ class GarbageMemoryFilesTest {
     }
 
     private static Sequencer chain(org.syshotplug.platform.SystemFiles files) {
-        MemoryConfig config = new MemoryConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return MemoryConfig.class;
-            }
-
-            @Override
-            public boolean removeMovableOnly() {
-                return false;
-            }
-
-            @Override
-            public String defaultOnlineZone() {
-                return "online";
-            }
-        };
         Sequencer s = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(20)));
-        s.addHandler(new MemoryValidateHandler(files, config), props("org.syshotplug.memory.validate", "validate"));
-        s.addHandler(new MemoryOnlineHandler(files, config), props("org.syshotplug.memory.online", "execute"));
+        s.addHandler(MemoryHandlers.validate(files, false, "online"), props("org.syshotplug.memory.validate", "validate"));
+        s.addHandler(MemoryHandlers.online(files, false, "online"), props("org.syshotplug.memory.online", "execute"));
         return s;
     }
 

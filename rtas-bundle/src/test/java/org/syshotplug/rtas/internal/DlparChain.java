@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.syshotplug.cpu.internal.CpuOnlineHandler;
 import org.syshotplug.cpu.internal.CpuValidateHandler;
-import org.syshotplug.memory.internal.MemoryHandlersForDlpar;
+import org.syshotplug.memory.internal.MemoryHandlers;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.sequencer.internal.Sequencer;
 import org.syshotplug.sequencer.internal.SequencerSettings;
@@ -28,9 +28,11 @@ final class DlparChain {
         add(s, new DrcReleaseHandler(files), "org.syshotplug.rtas.drc.release", "commit",
                 HandlerProperties.FIRMWARE_BUS, new String[] {"remove"}, new String[] {"drc"});
         String[] all = {"add", "remove", "online", "offline"};
-        add(s, MemoryHandlersForDlpar.validate(files), "org.syshotplug.memory.validate", "validate",
+        // The kernel's DLPAR remove has no Movable-only policy, so removeMovableOnly is off here (an operator does
+        // the same in org.syshotplug.memory.cfg, or passes force); online to the kernel's default zone.
+        add(s, MemoryHandlers.validate(files, false, "online"), "org.syshotplug.memory.validate", "validate",
                 HandlerProperties.MEMORY, all, new String[] {"memory"});
-        add(s, MemoryHandlersForDlpar.online(files), "org.syshotplug.memory.online", "execute",
+        add(s, MemoryHandlers.online(files, false, "online"), "org.syshotplug.memory.online", "execute",
                 HandlerProperties.MEMORY, all, new String[] {"memory"});
         add(s, new CpuValidateHandler(files), "org.syshotplug.cpu.validate", "validate", HandlerProperties.CPU, all,
                 new String[] {"cpu"});
