@@ -41,6 +41,11 @@ public interface HandlerContext {
     /**
      * This handler's own scratch space for this request: what execute changed, for its rollback.
      * Other handlers never see it.
+     *
+     * <p>In the execute phase a String, Integer, Long or Boolean value is journaled and forced to disk
+     * as it is put, before the call returns. Put what you are about to change before you change it:
+     * if the process dies half-way through your step, the rollback after the restart finds that
+     * value (and only such plain values: other objects do not survive a restart).
      */
     Map<String, Object> attributes();
 

@@ -30,6 +30,8 @@ public class CpuOnlineHandler implements HotplugHandler {
 
     /** The attribute holding what this request changed, in the order it changed. */
     static final String CHANGED = "cpu.changed";
+    /** The same as text ({@code cpu:online|target:undo,...}), journaled before each write, for a rollback after a crash. */
+    static final String UNDO = "cpu.undo";
 
     private static final Logger LOG = LoggerFactory.getLogger(CpuOnlineHandler.class);
 
@@ -81,12 +83,14 @@ public class CpuOnlineHandler implements HotplugHandler {
                     change = cpu.cpuhpState() == target ? null
                             : new Change(id, KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET), String.valueOf(cpu.cpuhpState()));
                     if (change != null) {
+                        writeAhead(context, changed, change);
                         files.write(change.file(), Integer.toString(target));
                     }
                 } else {
                     change = cpu.online() == bringUp ? null
                             : new Change(id, KernelPaths.cpu(id, CpuTopology.ONLINE), bringUp ? "0" : "1");
                     if (change != null) {
+                        writeAhead(context, changed, change);
                         files.write(change.file(), bringUp ? "1" : "0");
                     }
                 }
@@ -109,12 +113,40 @@ public class CpuOnlineHandler implements HotplugHandler {
     @SuppressWarnings("unchecked")
     public void rollback(HandlerContext context) throws HotplugException {
         Object changed = context.attributes().get(CHANGED);
+        if (!(changed instanceof List<?>) && context.attributes().get(UNDO) instanceof String text) {
+            // After a restart only the journaled text is left; putting back a CPU the crash did not reach is harmless.
+            changed = parseUndo(text);
+        }
         if (changed instanceof List<?> list) {
             HotplugException failure = restore((List<Change>) list);
             if (failure != null) {
                 throw failure;
             }
         }
+    }
+
+    private static void writeAhead(HandlerContext context, List<Change> changed, Change next) {
+        StringBuilder b = new StringBuilder();
+        List<Change> all = new ArrayList<>(changed);
+        all.add(next);
+        for (Change c : all) {
+            b.append(b.length() == 0 ? "" : ",").append(c.cpu()).append(':')
+                    .append(c.file().endsWith(CpuTopology.CPUHP_TARGET) ? "target" : "online").append(':').append(c.undo());
+        }
+        context.attributes().put(UNDO, b.toString());
+    }
+
+    private static List<Change> parseUndo(String text) {
+        List<Change> out = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            String[] f = entry.split(":");
+            if (f.length == 3 && f[0].matches("[0-9]{1,9}") && f[2].matches("-?[0-9]{1,4}")) {
+                int cpu = Integer.parseInt(f[0]);
+                out.add(new Change(cpu, KernelPaths.cpu(cpu, f[1].equals("target") ? CpuTopology.CPUHP_TARGET
+                        : CpuTopology.ONLINE), f[2]));
+            }
+        }
+        return out;
     }
 
     private HotplugException undoThenFail(List<Change> changed, HotplugException cause) {

@@ -30,6 +30,8 @@ public class MemoryOnlineHandler implements HotplugHandler {
 
     /** The attribute holding what this request changed: the blocks and the word that undoes each. */
     static final String CHANGED = "memory.changed";
+    /** The same as text ({@code block:word,...}), journaled before each write, for a rollback after a crash. */
+    static final String UNDO = "memory.undo";
 
     private static final Logger LOG = LoggerFactory.getLogger(MemoryOnlineHandler.class);
 
@@ -83,6 +85,7 @@ public class MemoryOnlineHandler implements HotplugHandler {
                     continue;
                 }
                 String undo = bringUp ? MemoryBlock.OFFLINE : OnlineZone.restoring(block).word();
+                writeAhead(context, changed, new Change(id, undo));
                 topology.writeState(id, word);
                 changed.add(new Change(id, undo));
             } catch (SystemFileException e) {
@@ -100,12 +103,56 @@ public class MemoryOnlineHandler implements HotplugHandler {
     @SuppressWarnings("unchecked")
     public void rollback(HandlerContext context) throws HotplugException {
         Object changed = context.attributes().get(CHANGED);
+        if (!(changed instanceof List<?>) && context.attributes().get(UNDO) instanceof String text) {
+            // After a restart only the journaled text is left: blocks already back in place are skipped
+            // (state_store answers EINVAL for the state a block is in).
+            changed = pending(parseUndo(text));
+        }
         if (changed instanceof List<?> list) {
             HotplugException failure = restore((List<Change>) list);
             if (failure != null) {
                 throw failure;
             }
         }
+    }
+
+    private static void writeAhead(HandlerContext context, List<Change> changed, Change next) {
+        StringBuilder b = new StringBuilder();
+        List<Change> all = new ArrayList<>(changed);
+        all.add(next);
+        for (Change c : all) {
+            b.append(b.length() == 0 ? "" : ",").append(c.block()).append(':').append(c.undo());
+        }
+        context.attributes().put(UNDO, b.toString());
+    }
+
+    private static List<Change> parseUndo(String text) {
+        List<Change> out = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            String[] f = entry.split(":");
+            if (f.length == 2 && f[0].matches("[0-9]{1,9}") && f[1].matches("offline|online|online_kernel|online_movable")) {
+                out.add(new Change(Integer.parseInt(f[0]), f[1]));
+            }
+        }
+        return out;
+    }
+
+    private List<Change> pending(List<Change> changes) {
+        List<Change> out = new ArrayList<>();
+        for (Change c : changes) {
+            MemoryBlock block;
+            try {
+                block = topology.block(c.block()).orElse(null);
+            } catch (SystemFileException e) {
+                out.add(c);
+                continue;
+            }
+            boolean wantOffline = c.undo().equals(MemoryBlock.OFFLINE);
+            if (block != null && (wantOffline ? !block.isOffline() : !block.isOnline())) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private HotplugException undoThenFail(List<Change> changed, HotplugException cause) {

@@ -184,6 +184,15 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /** One plain attribute value, forced at once: a write-ahead record of what a running step is about to change. */
+    void attributesNow(String id, String handler, String key, Object value) {
+        String type = value instanceof String ? "s" : value instanceof Integer ? "i" : value instanceof Long ? "l"
+                : value instanceof Boolean ? "b" : null;
+        if (type != null) {
+            append(true, "A", id, handler, key, type, value.toString());
+        }
+    }
+
     void completed(HotplugResult r) {
         List<String> f = new ArrayList<>(List.of("C", r.requestId(), r.outcome().name(),
                 Long.toString(r.finished().toEpochMilli())));
@@ -295,6 +304,15 @@ final class Journal implements AutoCloseable {
                     executed.add(s.handler());
                 } else if (s.phase() == Phase.ROLLBACK) {
                     executed.remove(s.handler());
+                }
+            }
+            // A step that wrote ahead but never ended was running at the crash: it may have changed part of
+            // what it wrote ahead, so it is undone too (last, so first in the rollback).
+            for (String handler : attributes.keySet()) {
+                boolean ended = steps.stream().anyMatch(s -> s.handler().equals(handler)
+                        && (s.phase() == Phase.EXECUTE || s.phase() == Phase.ROLLBACK));
+                if (!ended && !executed.contains(handler)) {
+                    executed.add(handler);
                 }
             }
             return executed;

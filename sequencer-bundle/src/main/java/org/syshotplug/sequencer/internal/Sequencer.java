@@ -617,6 +617,10 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             Instant due = Instant.now().plus(deadline);
             StepContext context = new StepContext(run, h,
                     stepPhase == Phase.ROLLBACK ? Phase.EXECUTE : stepPhase, due, Sequencer.this::progress);
+            if (stepPhase == Phase.EXECUTE && journal != null) {
+                String aheadId = run.request.id();
+                context.writeAhead = (k, v) -> journal.attributesNow(aheadId, h.name(), k, v);
+            }
             h.countCall();
             String requestId = run.request.id();
             Future<?> future = calls.submit(() -> {

@@ -1,9 +1,12 @@
 package org.syshotplug.sequencer.internal;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Phase;
@@ -24,6 +27,8 @@ final class StepContext implements HandlerContext {
     private final Instant deadline;
     private final ProgressSink progress;
     private volatile boolean open = true;
+    /** Journals a plain attribute value at once (execute calls only), or null. */
+    BiConsumer<String, Object> writeAhead;
 
     StepContext(RequestRun run, RegisteredHandler handler, Phase phase, Instant deadline, ProgressSink progress) {
         this.run = run;
@@ -71,7 +76,36 @@ final class StepContext implements HandlerContext {
 
     @Override
     public Map<String, Object> attributes() {
-        return run.attributes(handler);
+        Map<String, Object> map = run.attributes(handler);
+        BiConsumer<String, Object> ahead = writeAhead;
+        if (ahead == null) {
+            return map;
+        }
+        // What a handler records before it changes the system reaches the journal before the change,
+        // so a crash half-way through its step leaves what its rollback needs.
+        return new AbstractMap<String, Object>() {
+            @Override
+            public Object put(String key, Object value) {
+                Object old = map.put(key, value);
+                ahead.accept(key, value);
+                return old;
+            }
+
+            @Override
+            public Object remove(Object key) {
+                return map.remove(key);
+            }
+
+            @Override
+            public Object get(Object key) {
+                return map.get(key);
+            }
+
+            @Override
+            public Set<Map.Entry<String, Object>> entrySet() {
+                return map.entrySet();
+            }
+        };
     }
 
     @Override
