@@ -1,13 +1,11 @@
 package org.syshotplug.platform.internal;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
 
@@ -15,7 +13,7 @@ import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
 @Component(name = LinuxPlatform.NAME, configurationPid = PlatformConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, enabled = false, service = SystemFiles.class,
         property = SystemFiles.MODE + "=linux")
-public class LinuxPlatform implements SystemFiles {
+public class LinuxPlatform extends ForwardingSystemFiles {
 
     static final String NAME = "org.syshotplug.platform.linux";
 
@@ -30,42 +28,7 @@ public class LinuxPlatform implements SystemFiles {
     }
 
     @Override
-    public String read(String path) throws SystemFileException {
-        return files.read(path);
-    }
-
-    @Override
-    public byte[] readBytes(String path) throws SystemFileException {
-        return files.readBytes(path);
-    }
-
-    @Override
-    public void write(String path, String value) throws SystemFileException {
-        files.write(path, value);
-    }
-
-    @Override
-    public List<String> list(String directory) throws SystemFileException {
-        return files.list(directory);
-    }
-
-    @Override
-    public boolean exists(String path) {
-        return files.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(String path) {
-        return files.isDirectory(path);
-    }
-
-    @Override
-    public String readLink(String path) throws SystemFileException {
-        return files.readLink(path);
-    }
-
-    @Override
-    public String describe() {
-        return files.describe();
+    SystemFiles files() {
+        return files;
     }
 }

@@ -3,7 +3,6 @@ package org.syshotplug.platform.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +32,7 @@ import org.syshotplug.platform.internal.sim.SimulatedMachine;
 @Component(name = SimulatedPlatform.NAME, configurationPid = PlatformConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, enabled = false,
         service = {SystemFiles.class, MachineControl.class}, property = SystemFiles.MODE + "=simulated")
-public class SimulatedPlatform implements SystemFiles, MachineControl {
+public class SimulatedPlatform extends ForwardingSystemFiles implements MachineControl {
 
     static final String NAME = "org.syshotplug.platform.simulated";
 
@@ -89,19 +88,14 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
         }
     }
 
-    /** The machine itself, for tests in this bundle. */
-    SimulatedMachine machine() {
+    @Override
+    SystemFiles files() {
         return machine;
     }
 
-    @Override
-    public String read(String path) throws SystemFileException {
-        return machine.read(path);
-    }
-
-    @Override
-    public byte[] readBytes(String path) throws SystemFileException {
-        return machine.readBytes(path);
+    /** The machine itself, for tests in this bundle. */
+    SimulatedMachine machine() {
+        return machine;
     }
 
     @Override
@@ -121,31 +115,6 @@ public class SimulatedPlatform implements SystemFiles, MachineControl {
                         "applied but the state file " + kept.path() + " was not written: " + e, e);
             }
         }
-    }
-
-    @Override
-    public List<String> list(String directory) throws SystemFileException {
-        return machine.list(directory);
-    }
-
-    @Override
-    public boolean exists(String path) {
-        return machine.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(String path) {
-        return machine.isDirectory(path);
-    }
-
-    @Override
-    public String readLink(String path) throws SystemFileException {
-        return machine.readLink(path);
-    }
-
-    @Override
-    public String describe() {
-        return machine.describe();
     }
 
     @Override
