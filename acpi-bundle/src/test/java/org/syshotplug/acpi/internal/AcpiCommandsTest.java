@@ -18,7 +18,7 @@ class AcpiCommandsTest {
     @Test
     void namespaceViewShowsTheContainerTreeWithOwnedDevicesFolded() {
         SysTree.containerMachine(dir);
-        String out = new AcpiCommands(new DirectoryFiles(dir)).acpi(false);
+        String out = new AcpiCommands(new LinuxSystemFiles(dir)).acpi(false);
 
         String[] lines = out.split("\n");
         assertTrue(lines[0].matches("NAME +HID +PATH +KIND +STATUS +EJECT +OWNS"), lines[0]);
@@ -49,7 +49,7 @@ class AcpiCommandsTest {
     @Test
     void madtViewExplainsAnUnreadableTable() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new AcpiCommands(new DirectoryFiles(dir)).madt(false));
+                () -> new AcpiCommands(new LinuxSystemFiles(dir)).madt(false));
 
         assertTrue(e.getMessage().contains("root only"), e.getMessage());
     }
@@ -71,7 +71,7 @@ class AcpiCommandsTest {
 
     @Test
     void acpinotifyExplainsWhatIsWrong() {
-        AcpiCommands commands = new AcpiCommands(new DirectoryFiles(dir));
+        AcpiCommands commands = new AcpiCommands(new LinuxSystemFiles(dir));
         IllegalStateException noSimulator = assertThrows(IllegalStateException.class,
                 () -> commands.acpinotify("ACPI0004:00", "eject-request"));
         assertTrue(noSimulator.getMessage().contains("simulated machine"), noSimulator.getMessage());

@@ -16,6 +16,8 @@ import org.syshotplug.api.Errno;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Phase;
+import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
+import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.spi.HotplugException;
 
 class AcpiHandlersTest {
@@ -25,12 +27,12 @@ class AcpiHandlersTest {
     @TempDir
     Path dir;
     SysTree tree;
-    DirectoryFiles files;
+    WriteFaults files;
 
     @BeforeEach
     void machine() {
         tree = SysTree.containerMachine(dir);
-        files = new DirectoryFiles(dir);
+        files = new WriteFaults(new LinuxSystemFiles(dir));
     }
 
     static RecordingContext validate(Operation op, DeviceRef... targets) {
@@ -185,7 +187,7 @@ class AcpiHandlersTest {
 
         new AcpiEjectHandler(files).handle(ctx);
 
-        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes());
+        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes);
     }
 
     @Test
@@ -198,7 +200,7 @@ class AcpiHandlersTest {
                 () -> new AcpiEjectHandler(files, java.time.Duration.ofMillis(50)).handle(ctx));
 
         assertTrue(e.getMessage().contains("did not complete"), e.getMessage());
-        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes());
+        assertEquals(List.of(CONTAINER_EJECT + "=1"), files.writes);
     }
 
     @Test
@@ -209,7 +211,7 @@ class AcpiHandlersTest {
 
         new AcpiEjectHandler(files, java.time.Duration.ofSeconds(30)).handle(ctx);
 
-        assertEquals(1, files.writes().size());
+        assertEquals(1, files.writes.size());
     }
 
     @Test

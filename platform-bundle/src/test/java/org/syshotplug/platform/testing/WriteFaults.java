@@ -10,12 +10,14 @@ import org.syshotplug.platform.SystemFiles;
 /**
  * Wraps a machine so that writing one path answers an errno, as the kernel's store (a CPU's
  * {@code online}, a memory block's {@code state}) does when it refuses (the simulated machine's own injection also fails reads, which validate needs),
- * and records the writes that went through, so tests can check their order.
+ * and records the writes that went through, so tests can check their order. Over a
+ * {@code LinuxSystemFiles} on a folder it also plays what the kernel does after a write ({@link #afterWrite}).
  */
 public final class WriteFaults implements SystemFiles {
 
     private final SystemFiles machine;
     private final Map<String, Errno> faults = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> effects = new ConcurrentHashMap<>();
     /** Every write that reached the machine, as {@code path=value}, in order. */
     public final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -28,6 +30,12 @@ public final class WriteFaults implements SystemFiles {
         return this;
     }
 
+    /** Runs {@code effect} after each write to {@code path} that went through (what the kernel does in response). */
+    public WriteFaults afterWrite(String path, Runnable effect) {
+        effects.put(path, effect);
+        return this;
+    }
+
     @Override
     public void write(String path, String value) throws SystemFileException {
         Errno errno = faults.get(path);
@@ -36,6 +44,10 @@ public final class WriteFaults implements SystemFiles {
         }
         machine.write(path, value);
         writes.add(path + "=" + value);
+        Runnable effect = effects.get(path);
+        if (effect != null) {
+            effect.run();
+        }
     }
 
     @Override
