@@ -60,6 +60,22 @@ class JournalTest {
         }
     }
 
+    /**
+     * What is on disk when the process dies while request {@code interrupted} (online CPU 3) is inside execute:
+     * {@link Remembering} has run, the gate holds the request, and a copy of the journal is taken.
+     */
+    private Path journalLeftByACrashWhileCpu3Executes() throws Exception {
+        Path journal = dir.resolve("journal.log");
+        Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
+        crashing.addHandler(new Remembering(), ScriptedHandler.props("cpu-online", "execute", 100));
+        crashing.addHandler(gate, ScriptedHandler.props("gate", "execute", 200));
+        crashing.submit(HotplugRequest.builder(Operation.ONLINE).id("interrupted").target(DeviceRef.cpu(3)).build());
+        gate.awaitEntered();
+        Path leftOver = dir.resolve("after-crash.log");
+        Files.copy(journal, leftOver);
+        return leftOver;
+    }
+
     @Test
     void finishedRequestsAreReadBackIntoHistoryAfterARestart() throws Exception {
         Path journal = dir.resolve("journal.log");
@@ -111,14 +127,7 @@ class JournalTest {
 
     @Test
     void interruptedRequestWhoseHandlerStaysMissingIsReportedInDoubt() throws Exception {
-        Path journal = dir.resolve("journal.log");
-        Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
-        crashing.addHandler(new Remembering(), ScriptedHandler.props("cpu-online", "execute", 100));
-        crashing.addHandler(gate, ScriptedHandler.props("gate", "execute", 200));
-        crashing.submit(HotplugRequest.builder(Operation.ONLINE).id("interrupted").target(DeviceRef.cpu(3)).build());
-        gate.awaitEntered();
-        Path leftOver = dir.resolve("after-crash.log");
-        Files.copy(journal, leftOver);
+        Path leftOver = journalLeftByACrashWhileCpu3Executes();
 
         Sequencer restarted = sequencer(leftOver, Duration.ofMillis(100));
         HotplugResult result = restarted.recovery().getValue().get(0);
@@ -130,14 +139,7 @@ class JournalTest {
 
     @Test
     void stopWhileRecoveryWaitsForAHandlerKeepsTheRequestForTheNextStart() throws Exception {
-        Path journal = dir.resolve("journal.log");
-        Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
-        crashing.addHandler(new Remembering(), ScriptedHandler.props("cpu-online", "execute", 100));
-        crashing.addHandler(gate, ScriptedHandler.props("gate", "execute", 200));
-        crashing.submit(HotplugRequest.builder(Operation.ONLINE).id("interrupted").target(DeviceRef.cpu(3)).build());
-        gate.awaitEntered();
-        Path leftOver = dir.resolve("after-crash.log");
-        Files.copy(journal, leftOver);
+        Path leftOver = journalLeftByACrashWhileCpu3Executes();
         Sequencer stoppedEarly = sequencer(leftOver, Duration.ofSeconds(30));
 
         stoppedEarly.close();
@@ -153,14 +155,7 @@ class JournalTest {
 
     @Test
     void recoveredRequestsRunBeforeNewOnes() throws Exception {
-        Path journal = dir.resolve("journal.log");
-        Sequencer crashing = sequencer(journal, Duration.ofSeconds(30));
-        crashing.addHandler(new Remembering(), ScriptedHandler.props("cpu-online", "execute", 100));
-        crashing.addHandler(gate, ScriptedHandler.props("gate", "execute", 200));
-        crashing.submit(HotplugRequest.builder(Operation.ONLINE).id("interrupted").target(DeviceRef.cpu(3)).build());
-        gate.awaitEntered();
-        Path leftOver = dir.resolve("after-crash.log");
-        Files.copy(journal, leftOver);
+        Path leftOver = journalLeftByACrashWhileCpu3Executes();
 
         Sequencer restarted = sequencer(leftOver, Duration.ofSeconds(30));
         HotplugResult fresh;
