@@ -528,6 +528,12 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             if (run.request.dryRun()) {
                 return result(Outcome.SUCCEEDED, null);
             }
+            if (nobodyCarriesItOut()) {
+                return result(Outcome.REJECTED, new HotplugError(null, null, Errno.EOPNOTSUPP, false,
+                        "no execute or commit handler takes part in " + run.request.operation().word() + " of "
+                        + run.deviceTypes() + " devices, so nothing would change: is the bundle that handles them"
+                        + " installed and its handlers out of quarantine? (hotplug:handlers shows the chain)"));
+            }
             phaseBegins(Phase.EXECUTE);
 
             List<RegisteredHandler> executed = new ArrayList<>();
@@ -586,6 +592,22 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                         + " (force is honoured for remove and offline only)");
             }
             return e;
+        }
+
+        /**
+         * True when validate passed but no handler would change anything: the bundle that executes
+         * these devices is absent (or quarantined). Reporting SUCCEEDED then would tell the caller a
+         * CPU went offline when nothing touched it.
+         */
+        private boolean nobodyCarriesItOut() {
+            for (Phase p : new Phase[] {Phase.EXECUTE, Phase.COMMIT}) {
+                for (RegisteredHandler h : phase(p, true)) {
+                    if (h.caresAbout(run.deviceTypes()) && h.quarantineReason() == null) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         private List<RegisteredHandler> phase(Phase phase, boolean ascending) {

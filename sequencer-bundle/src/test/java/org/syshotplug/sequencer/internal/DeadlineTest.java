@@ -84,15 +84,18 @@ class DeadlineTest {
     void reRegisteringAQuarantinedHandlerLiftsTheQuarantine() throws Exception {
         Wedged wedged = new Wedged();
         sequencer.addHandler(wedged, ScriptedHandler.props("wedged", "validate", 200));
+        sequencer.addHandler(new ScriptedHandler("online", journal), ScriptedHandler.props("online", "execute", 400));
         sequencer.submit(HotplugRequest.builder(Operation.ONLINE).target(DeviceRef.cpu(1))
                 .deadline(Duration.ofMillis(100)).build()).getValue();
-        assertNotNull(sequencer.handlers().get(0).quarantine());
+        assertNotNull(sequencer.handlers().stream().filter(h -> h.name().equals("wedged")).findFirst().orElseThrow()
+                .quarantine());
 
         sequencer.removeHandler(wedged);
         ScriptedHandler fresh = new ScriptedHandler("wedged", journal);
         sequencer.addHandler(fresh, ScriptedHandler.props("wedged", "validate", 200));
 
-        assertNull(sequencer.handlers().get(0).quarantine());
+        assertNull(sequencer.handlers().stream().filter(h -> h.name().equals("wedged")).findFirst().orElseThrow()
+                .quarantine());
         assertEquals(Outcome.SUCCEEDED,
                 sequencer.submit(HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1))).getValue().outcome());
     }

@@ -99,6 +99,7 @@ class HotplugServiceComponentTest {
                     return null;
                 });
 
+        bindExecuteHandler();
         component.submit(HotplugRequest.builder(Operation.ONLINE).id("ev1").target(DeviceRef.cpu(1)).build()).getValue();
 
         assertEquals(List.of(HotplugEvents.QUEUED, HotplugEvents.STARTED, HotplugEvents.topic(Outcome.SUCCEEDED)),
@@ -109,10 +110,17 @@ class HotplugServiceComponentTest {
     @Test
     void withoutEventAdminRequestsStillRun() throws Exception {
         component.eventAdmin = null;
+        bindExecuteHandler();
 
         HotplugResult result = component.submit(HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1))).getValue();
 
         assertTrue(result.succeeded());
+    }
+
+    private void bindExecuteHandler() {
+        component.bindHandler(new ScriptedHandler("online", new ScriptedHandler.Journal()),
+                reference(Map.of("hotplug.phase", "execute", "hotplug.priority", 400, "service.id", 12L,
+                        "component.name", "online")));
     }
 
     @SuppressWarnings("unchecked")

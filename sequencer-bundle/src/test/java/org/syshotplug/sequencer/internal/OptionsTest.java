@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.syshotplug.api.DeviceRef;
@@ -13,6 +14,7 @@ import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.StepRecord;
+import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
 
 class OptionsTest {
@@ -115,5 +117,30 @@ class OptionsTest {
 
         assertEquals(Outcome.ROLLED_BACK, result.outcome());
         assertEquals(List.of("rollback:e1"), journal.of("rollback"));
+    }
+
+    @Test
+    void requestThatNoHandlerWouldCarryOutIsRejectedNotReportedDone() throws Exception {
+        sequencer.addHandler(new ScriptedHandler("cpu.validate", journal), cpuOnly("cpu.validate", "validate"));
+        sequencer.addHandler(new ScriptedHandler("memory.online", journal), memoryOnly("memory.online", "execute"));
+
+        HotplugResult result = sequencer.submit(HotplugRequest.of(Operation.OFFLINE, DeviceRef.cpu(1))).getValue();
+
+        assertEquals(Outcome.REJECTED, result.outcome());
+        assertEquals(Errno.EOPNOTSUPP, result.error().errno());
+        assertTrue(result.error().message().contains("nothing would change"), result.error().message());
+        assertEquals(List.of("validate:cpu.validate"), journal.entries(), "validate ran, nothing executed");
+    }
+
+    private static Map<String, Object> cpuOnly(String name, String phase) {
+        Map<String, Object> p = ScriptedHandler.props(name, phase, 400);
+        p.put(HandlerProperties.DEVICES, new String[] {"cpu"});
+        return p;
+    }
+
+    private static Map<String, Object> memoryOnly(String name, String phase) {
+        Map<String, Object> p = ScriptedHandler.props(name, phase, 300);
+        p.put(HandlerProperties.DEVICES, new String[] {"memory"});
+        return p;
     }
 }
