@@ -31,13 +31,7 @@ class HostileChcpuArgumentsTest {
 
     @BeforeEach
     void fourCpusAllOnline() {
-        files = new FolderSystemFiles(folder)
-                .put(KernelPaths.CPU_ROOT + "/present", "0-3\n")
-                .put(KernelPaths.CPU_ROOT + "/online", "0-3\n")
-                .folder(KernelPaths.cpu(0));
-        for (int cpu = 1; cpu <= 3; cpu++) {
-            files.put(KernelPaths.cpu(cpu, "online"), "1\n");
-        }
+        files = CpuFolders.fourOnlineCpus(folder);
         sequencer = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(20)));
         sequencer.addHandler(new CpuValidateHandler(files), Map.of(HandlerProperties.PHASE, "validate",
                 HandlerProperties.PRIORITY, HandlerProperties.CPU, HandlerProperties.DEVICES, new String[] {"cpu"}));
