@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +40,8 @@ final class RequestRun {
     volatile boolean journaled;
 
     private volatile List<DeviceRef> devices;
+    /** Derived from the targets and {@link #devices}; recomputed only when the devices change, since every handler looks. */
+    private volatile Set<String> deviceTypes;
     private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
 
     RequestRun(HotplugRequest request, ProgressListener listener, Deferred<HotplugResult> deferred) {
@@ -46,12 +49,12 @@ final class RequestRun {
         this.listener = listener;
         this.deferred = deferred;
         this.submitted = Instant.now();
-        this.devices = request.targets();
+        setDevices(request.targets());
     }
 
     /** For a request recovered from the journal: the devices as they were resolved before the restart. */
     void restoreDevices(List<DeviceRef> resolved) {
-        devices = List.copyOf(resolved);
+        setDevices(List.copyOf(resolved));
     }
 
     List<DeviceRef> devices() {
@@ -64,10 +67,15 @@ final class RequestRun {
      * CPU handler of the CPUs inside it both take part.
      */
     Set<String> deviceTypes() {
+        return deviceTypes;
+    }
+
+    private void setDevices(List<DeviceRef> next) {
         Set<String> types = new LinkedHashSet<>();
         request.targets().forEach(d -> types.add(d.type()));
-        devices.forEach(d -> types.add(d.type()));
-        return types;
+        next.forEach(d -> types.add(d.type()));
+        deviceTypes = Collections.unmodifiableSet(types);
+        devices = next;
     }
 
     synchronized void resolve(DeviceRef target, Collection<DeviceRef> resolved) {
@@ -83,7 +91,7 @@ final class RequestRun {
             }
         }
         next.addAll(now.subList(at + 1, now.size()));
-        devices = List.copyOf(next);
+        setDevices(List.copyOf(next));
     }
 
     synchronized void addDevices(Collection<DeviceRef> more) {
@@ -93,7 +101,7 @@ final class RequestRun {
                 next.add(d);
             }
         }
-        devices = List.copyOf(next);
+        setDevices(List.copyOf(next));
     }
 
     /** This handler's scratch space for this request, the same map in execute and in rollback. */

@@ -947,9 +947,12 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // The summary names every device: format it only for a line that will be written.
         if (result.outcome() == Outcome.SUCCEEDED) {
-            LOG.info("{}", result.summary());
-        } else {
+            if (LOG.isInfoEnabled()) {
+                LOG.info("{}", result.summary());
+            }
+        } else if (LOG.isWarnEnabled()) {
             LOG.warn("{}", result.summary());
         }
         if (journal != null && run.journaled) {
