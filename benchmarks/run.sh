@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every SysHotplug benchmark and prints one table at the end (also written to
-# benchmarks/target/results/summary.txt). About 8-10 minutes on a 2-core machine:
+# benchmarks/target/results/summary.txt). About 11 minutes on a 2-core machine:
 #   JMH: sequencer vs direct calls (3 chains x 3 request sizes), latency percentiles,
 #        bind/unbind under load, the simulated machine at 1,024 CPUs / 8,192 blocks;
 #   live: offline+online of CPU 1 through SysHotplug, chcpu and write(2), interleaved
