@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +22,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.util.promise.Deferred;
@@ -54,8 +58,11 @@ import org.syshotplug.spi.HotplugHandler;
  * FIFO queue through a snapshot of the matching handlers (validate, execute, commit; rollback in
  * reverse on an execute failure), like the kernel's single hot-plug lock.
  *
- * <p>Every handler call runs on a thread of its own and is awaited with the call deadline, so an
- * overrunning handler fails its step and is quarantined while the queue moves on.
+ * <p>Handlers are called on the worker thread itself (a thread hand-off per call cost more than most
+ * handlers). A watchdog thread enforces the call deadline: on an overrun it quarantines the handler,
+ * abandons the worker stuck in it and starts a replacement worker that fails the step, unwinds the
+ * request as any failure would and carries on with the queue, so a wedged handler never wedges the
+ * queue. The abandoned worker, if its handler ever returns, exits without touching anything.
  */
 public final class Sequencer implements HotplugService, AutoCloseable {
 
@@ -71,8 +78,20 @@ public final class Sequencer implements HotplugService, AutoCloseable {
 
     private final EventSink events;
     private final PromiseFactory promises = new PromiseFactory(null);
-    private final ExecutorService calls;
-    private final Thread worker;
+    /** Runs the rollback calls of recovery only, each awaited with the call deadline (rare, so a hand-off is fine). */
+    private final ExecutorService recoveryCalls;
+    private final int instance;
+    private final AtomicInteger replacements = new AtomicInteger();
+    /** The thread serving the queue: replaced when the previous one is stuck in an overrunning handler. */
+    private volatile Thread worker;
+    /** Counted down when the worker (whichever replacement it is) has left the queue after close. */
+    private final CountDownLatch workerStopped = new CountDownLatch(1);
+    private final Thread watchdog;
+    private volatile boolean watchdogStopped;
+    /** The handler call in progress on the worker, or null; the watchdog reads it. */
+    private volatile InFlight inFlight;
+    /** When the watchdog next wakes by itself; a call due earlier than that must wake it. */
+    private volatile long watchdogWakeAt = Long.MAX_VALUE;
     private final AtomicLong fallbackServiceIds = new AtomicLong(1_000_000_000L);
 
     private final Journal journal;
@@ -120,7 +139,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         this.events = events;
         this.recovered = promises.deferred();
         this.journal = journalFile == null ? null : openJournal(journalFile);
-        int instance = INSTANCES.incrementAndGet();
+        this.instance = INSTANCES.incrementAndGet();
         AtomicInteger callThreads = new AtomicInteger();
         ThreadFactory callFactory = r -> {
             Thread t = new Thread(r, "hotplug-call-" + instance + "-" + callThreads.incrementAndGet());
@@ -128,10 +147,14 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             return t;
         };
         // Unbounded on purpose: a wedged handler keeps its thread, and the next call needs a fresh one.
-        this.calls = Executors.newCachedThreadPool(callFactory);
-        this.worker = new Thread(this::work, "hotplug-sequencer-" + instance);
-        this.worker.setDaemon(true);
-        this.worker.start();
+        this.recoveryCalls = Executors.newCachedThreadPool(callFactory);
+        this.watchdog = new Thread(this::watch, "hotplug-watchdog-" + instance);
+        this.watchdog.setDaemon(true);
+        this.watchdog.start();
+        Thread first = new Thread(() -> serve(this::recover), "hotplug-sequencer-" + instance);
+        first.setDaemon(true);
+        this.worker = first;
+        first.start();
     }
 
     // ------------------------------------------------------------------ handlers
@@ -405,15 +428,18 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
         try {
             long waitMillis = current == null ? 1000 : current.maxRuntime().toMillis() + 1000;
-            worker.join(waitMillis);
-            if (worker.isAlive()) {
+            // Handlers run on the worker: one that stops the sequencer must not wait for itself.
+            if (Thread.currentThread() != worker && !workerStopped.await(waitMillis, TimeUnit.MILLISECONDS)) {
                 LOG.warn("request worker still busy after {} ms at stop; interrupting it", waitMillis);
                 worker.interrupt();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            watchdogStopped = true;
+            LockSupport.unpark(watchdog);
         }
-        calls.shutdownNow();
+        recoveryCalls.shutdownNow();
         if (journal != null) {
             journal.close();
         }
@@ -421,8 +447,23 @@ public final class Sequencer implements HotplugService, AutoCloseable {
 
     // ------------------------------------------------------------------ the worker
 
-    private void work() {
-        recover();
+    /**
+     * The body of a worker thread: first its own task (recovery for the first worker, the take-over
+     * of the overrun request for a replacement), then the queue until close.
+     */
+    private void serve(Runnable firstTask) {
+        try {
+            firstTask.run();
+            serveQueue();
+            workerStopped.countDown();
+        } catch (Abandoned e) {
+            // A replacement owns the request and the queue now; this thread touches nothing more.
+            LOG.warn("worker {} came back from an overrun handler after it was replaced; it ends",
+                    Thread.currentThread().getName());
+        }
+    }
+
+    private void serveQueue() {
         while (true) {
             RequestRun run;
             lock.lock();
@@ -454,35 +495,148 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             if (journal != null) {
                 journal.started(run.request.id(), run.started);
             }
-            HotplugResult result;
-            MDC.put(MDC_REQUEST_ID, run.request.id());
-            String plainName = worker.getName();
-            worker.setName(plainName + " [" + run.request.id() + "]");
-            try {
+            runRequest(run, () -> {
                 LOG.info("request {} started with {} handlers", run.request, run.chain.size());
                 post(HotplugEvents.STARTED, run, Map.of());
-                result = new ChainRun(run).run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("request {} failed inside the sequencer", run.request.id(), e);
-                result = new HotplugResult(run.request, Outcome.ROLLBACK_FAILED, run.devices(), List.of(),
-                        new HotplugError(null, null, Errno.EIO, false, "internal sequencer error: " + e
-                                + "; the system may be in between, check the devices"),
-                        run.started, Instant.now());
-            } finally {
-                lock.lock();
-                try {
-                    running = null;
-                    activeIds.remove(run.request.id());
-                } finally {
-                    lock.unlock();
-                }
+                return new ChainRun(run).run();
+            });
+        }
+    }
+
+    /**
+     * Runs a request (or the rest of one, for a replacement worker) and finishes it. Lets
+     * {@link Abandoned} through untouched: the replacement finishes the request then.
+     */
+    private void runRequest(RequestRun run, Supplier<HotplugResult> body) {
+        HotplugResult result;
+        MDC.put(MDC_REQUEST_ID, run.request.id());
+        Thread me = Thread.currentThread();
+        String plainName = me.getName();
+        // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
+        me.setName(plainName + " [" + run.request.id() + "]");
+        try {
+            result = body.get();
+        } catch (Abandoned e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.error("request {} failed inside the sequencer", run.request.id(), e);
+            result = new HotplugResult(run.request, Outcome.ROLLBACK_FAILED, run.devices(), List.of(),
+                    new HotplugError(null, null, Errno.EIO, false, "internal sequencer error: " + e
+                            + "; the system may be in between, check the devices"),
+                    run.started, Instant.now());
+        }
+        lock.lock();
+        try {
+            running = null;
+            activeIds.remove(run.request.id());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            finish(run, result);
+        } finally {
+            MDC.remove(MDC_REQUEST_ID);
+            me.setName(plainName);
+        }
+    }
+
+    // ------------------------------------------------------------------ the watchdog
+
+    /**
+     * Parks until the call in progress is due (or, idle, for the default deadline), so in the common
+     * case neither the worker nor the watchdog wakes the other: a call due earlier than the
+     * watchdog's wake-up unparks it.
+     */
+    private void watch() {
+        while (!watchdogStopped) {
+            InFlight f = inFlight;
+            long now = System.nanoTime();
+            if (f != null && now - f.dueNanos >= 0) {
+                overrun(f);
+                continue;
             }
-            try {
-                finish(run, result);
-            } finally {
-                MDC.remove(MDC_REQUEST_ID);
-                worker.setName(plainName);
+            long wait = f != null ? f.dueNanos - now
+                    : Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(settings.handlerDeadline().toNanos(),
+                            TimeUnit.MINUTES.toNanos(1)));
+            watchdogWakeAt = now + wait;
+            // Re-read after publishing the wake-up: a call published meanwhile either sees the new
+            // wake-up time (and unparks us if due earlier) or is seen here.
+            if (inFlight != f || watchdogStopped) {
+                continue;
             }
+            LockSupport.parkNanos(this, wait);
+        }
+    }
+
+    private void publish(InFlight f) {
+        inFlight = f;
+        if (f.dueNanos - watchdogWakeAt < 0) {
+            LockSupport.unpark(watchdog);
+        }
+    }
+
+    /** The call overran: unless its worker returned at this very moment, take the request over. */
+    private void overrun(InFlight f) {
+        if (!f.settled.compareAndSet(false, true)) {
+            return;
+        }
+        inFlight = null;
+        Duration took = Duration.ofNanos(System.nanoTime() - f.startNanos);
+        HotplugError error = quarantine(f.handler, f.phase, f.deadline, f.chainRun.run.request.id());
+        // Most handlers stuck in a blocking call give up when interrupted; the abandoned thread ends then.
+        f.worker.interrupt();
+        Thread replacement = new Thread(() -> serve(() -> runRequest(f.chainRun.run,
+                () -> f.chainRun.afterOverrun(f, took, error))),
+                "hotplug-sequencer-" + instance + "." + replacements.incrementAndGet());
+        replacement.setDaemon(true);
+        worker = replacement;
+        replacement.start();
+    }
+
+    private static HotplugError quarantine(RegisteredHandler h, Phase stepPhase, Duration deadline, String requestId) {
+        String why = "overran its " + deadline.toMillis() + " ms deadline in " + stepPhase.word()
+                + " of request " + requestId + " at " + Instant.now()
+                + "; re-register it (restart its bundle) to use it again";
+        h.quarantine(why);
+        LOG.error("handler {} quarantined: {}", h.name(), why);
+        return new HotplugError(h.name(), null, Errno.ETIMEDOUT, false,
+                "handler " + h.name() + " " + why + "; it is quarantined");
+    }
+
+    /** Thrown in a worker whose handler came back after the watchdog had replaced the worker. */
+    private static final class Abandoned extends Error {
+        private static final long serialVersionUID = 1L;
+        static final Abandoned INSTANCE = new Abandoned();
+
+        private Abandoned() {
+            super("worker replaced while in an overrunning handler", null, false, false);
+        }
+    }
+
+    /** The handler call in progress on the worker. */
+    private static final class InFlight {
+        final ChainRun chainRun;
+        final RegisteredHandler handler;
+        final Phase phase;
+        final List<DeviceRef> devices;
+        final StepContext context;
+        final Duration deadline;
+        final long startNanos;
+        final long dueNanos;
+        final Thread worker = Thread.currentThread();
+        /** Set once, by whichever comes first: the worker returning or the watchdog declaring the overrun. */
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        InFlight(ChainRun chainRun, RegisteredHandler handler, Phase phase, List<DeviceRef> devices,
+                StepContext context, Duration deadline, long startNanos) {
+            this.chainRun = chainRun;
+            this.handler = handler;
+            this.phase = phase;
+            this.devices = devices;
+            this.context = context;
+            this.deadline = deadline;
+            this.startNanos = startNanos;
+            this.dueNanos = startNanos + deadline.toNanos();
         }
     }
 
@@ -490,14 +644,24 @@ public final class Sequencer implements HotplugService, AutoCloseable {
     private final class ChainRun {
         private final RequestRun run;
         private final List<StepRecord> steps = new ArrayList<>();
+        /** Recovery calls each handler on a pool thread: its worker has no queue a replacement could take over. */
+        private final boolean handOff;
+        // Where the walk stands, so a replacement worker can carry on after an overrun.
+        private final List<RegisteredHandler> executed = new ArrayList<>();
+        private List<RegisteredHandler> unwinding;
+        private int unwindIndex;
+        private HotplugError unwindCause;
+        private HotplugError firstRollbackError;
 
         ChainRun(RequestRun run) {
             this.run = run;
+            this.handOff = false;
         }
 
         ChainRun(RequestRun run, List<StepRecord> earlier) {
             this.run = run;
             this.steps.addAll(earlier);
+            this.handOff = true;
         }
 
         private void phaseBegins(Phase phase) {
@@ -536,7 +700,6 @@ public final class Sequencer implements HotplugService, AutoCloseable {
             }
             phaseBegins(Phase.EXECUTE);
 
-            List<RegisteredHandler> executed = new ArrayList<>();
             for (RegisteredHandler h : phase(Phase.EXECUTE, bringUp)) {
                 if (!h.caresAbout(run.deviceTypes())) {
                     continue;
@@ -565,14 +728,22 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
 
         /** Undoes the executed steps in exact reverse; every undo is tried even when one fails. */
-        HotplugResult unwind(List<RegisteredHandler> executed, HotplugError cause) {
-            HotplugError firstRollbackError = null;
-            for (int i = executed.size() - 1; i >= 0; i--) {
-                Call c = call(executed.get(i), Phase.ROLLBACK);
+        HotplugResult unwind(List<RegisteredHandler> toUndo, HotplugError cause) {
+            unwinding = List.copyOf(toUndo);
+            unwindIndex = unwinding.size();
+            unwindCause = cause;
+            firstRollbackError = null;
+            return continueUnwinding();
+        }
+
+        private HotplugResult continueUnwinding() {
+            while (--unwindIndex >= 0) {
+                Call c = call(unwinding.get(unwindIndex), Phase.ROLLBACK);
                 if (c.failed() && firstRollbackError == null) {
                     firstRollbackError = c.error;
                 }
             }
+            HotplugError cause = unwindCause;
             if (firstRollbackError == null) {
                 return result(Outcome.ROLLED_BACK, cause);
             }
@@ -580,6 +751,33 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     firstRollbackError.device(), firstRollbackError.errno(), false,
                     "rollback failed, the system may be in between: " + firstRollbackError.message()
                             + " (the request had failed in " + cause.handler() + ": " + cause.message() + ")"));
+        }
+
+        /**
+         * The rest of the request after the call in {@code f} overran, on a replacement worker: the
+         * step fails with ETIMEDOUT and the walk ends exactly as for any failure of that step.
+         */
+        HotplugResult afterOverrun(InFlight f, Duration took, HotplugError error) {
+            f.context.close();
+            f.handler.countFailure();
+            Call c = new Call(f.handler, f.phase, f.devices, StepRecord.Status.FAILED, took, error);
+            steps.add(c.record(c.status));
+            journalStep(c);
+            trace(c);
+            switch (f.phase) {
+                case VALIDATE:
+                    // An overrun is never an overridable veto.
+                    return result(Outcome.REJECTED, vetoError(error));
+                case EXECUTE:
+                    return unwind(executed, error);
+                case COMMIT:
+                    return result(Outcome.COMMIT_FAILED, error);
+                default:
+                    if (firstRollbackError == null) {
+                        firstRollbackError = error;
+                    }
+                    return continueUnwinding();
+            }
         }
 
         private boolean forceHonoured() {
@@ -644,12 +842,58 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                 context.writeAhead = (k, v) -> journal.attributesNow(aheadId, h.name(), k, v);
             }
             h.countCall();
+            HotplugError error = handOff ? callOnPoolThread(h, stepPhase, context, deadline) : null;
+            if (!handOff) {
+                InFlight f = new InFlight(this, h, stepPhase, devices, context, deadline, t0);
+                Throwable thrown = null;
+                IN_HANDLER_CALL.set(Boolean.TRUE);
+                publish(f);
+                try {
+                    if (stepPhase == Phase.ROLLBACK) {
+                        h.handler().rollback(context);
+                    } else {
+                        h.handler().handle(context);
+                    }
+                } catch (Throwable t) {
+                    // Whatever a handler throws fails its step, never the worker.
+                    thrown = t;
+                } finally {
+                    IN_HANDLER_CALL.remove();
+                }
+                inFlight = null;
+                if (!f.settled.compareAndSet(false, true)) {
+                    // The watchdog declared the overrun first and a replacement carries on.
+                    throw Abandoned.INSTANCE;
+                }
+                // A handler may leave the interrupt flag set (restoring it after an InterruptedException):
+                // on the worker it would close the journal's channel at its next write.
+                if (Thread.interrupted()) {
+                    LOG.debug("handler {} left the worker interrupted; cleared", h.name());
+                }
+                context.close();
+                if (thrown != null) {
+                    error = errorOf(h, thrown);
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            if (error != null) {
+                h.countFailure();
+            }
+            Call c = new Call(h, stepPhase, devices, error == null ? StepRecord.Status.OK : StepRecord.Status.FAILED,
+                    took, error);
+            steps.add(c.record(c.status));
+            journalStep(c);
+            trace(c);
+            return c;
+        }
+
+        private HotplugError callOnPoolThread(RegisteredHandler h, Phase stepPhase, StepContext context,
+                Duration deadline) {
             String requestId = run.request.id();
-            Future<?> future = calls.submit(() -> {
+            Future<?> future = recoveryCalls.submit(() -> {
                 Thread me = Thread.currentThread();
                 String plainName = me.getName();
                 MDC.put(MDC_REQUEST_ID, requestId);
-                // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
                 me.setName(plainName + " [" + requestId + "]");
                 IN_HANDLER_CALL.set(Boolean.TRUE);
                 try {
@@ -665,38 +909,22 @@ public final class Sequencer implements HotplugService, AutoCloseable {
                     me.setName(plainName);
                 }
             });
-            HotplugError error = null;
             try {
                 future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+                return null;
             } catch (TimeoutException e) {
                 future.cancel(true);
-                String why = "overran its " + deadline.toMillis() + " ms deadline in " + stepPhase.word()
-                        + " of request " + requestId + " at " + Instant.now()
-                        + "; re-register it (restart its bundle) to use it again";
-                h.quarantine(why);
-                error = new HotplugError(h.name(), null, Errno.ETIMEDOUT, false,
-                        "handler " + h.name() + " " + why + "; it is quarantined");
-                LOG.error("handler {} quarantined: {}", h.name(), why);
+                return quarantine(h, stepPhase, deadline, requestId);
             } catch (ExecutionException e) {
-                error = errorOf(h, e.getCause());
+                return errorOf(h, e.getCause());
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
-                error = new HotplugError(h.name(), null, Errno.ECANCELED, false,
+                return new HotplugError(h.name(), null, Errno.ECANCELED, false,
                         "the sequencer was stopped while " + h.name() + " was running");
             } finally {
                 context.close();
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            if (error != null) {
-                h.countFailure();
-            }
-            Call c = new Call(h, stepPhase, devices, error == null ? StepRecord.Status.OK : StepRecord.Status.FAILED,
-                    took, error);
-            steps.add(c.record(c.status));
-            journalStep(c);
-            trace(c);
-            return c;
         }
 
         private void journalStep(Call c) {
