@@ -1,6 +1,7 @@
 package org.syshotplug.cpu.internal;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -24,9 +25,32 @@ final class CpuList {
     /** Parses a list; the empty string (an empty mask such as {@code offline}) is the empty set. */
     static SortedSet<Integer> parse(String text) {
         SortedSet<Integer> cpus = new TreeSet<>();
+        parse(text, (first, last) -> {
+            for (int cpu = first; cpu <= last; cpu++) {
+                cpus.add(cpu);
+            }
+        });
+        return cpus;
+    }
+
+    /**
+     * The same list as a bit per CPU, with the same checks: a kernel mask ({@code present},
+     * {@code online}) read once per request and looked up once per CPU of the request.
+     */
+    static BitSet parseMask(String text) {
+        BitSet cpus = new BitSet();
+        parse(text, (first, last) -> cpus.set(first, last + 1));
+        return cpus;
+    }
+
+    private interface Ranges {
+        void add(int first, int last);
+    }
+
+    private static void parse(String text, Ranges ranges) {
         String list = text == null ? "" : text.strip();
         if (list.isEmpty()) {
-            return cpus;
+            return;
         }
         for (String item : list.split(",", -1)) {
             Matcher m = ITEM.matcher(item.strip());
@@ -43,11 +67,8 @@ final class CpuList {
                 throw new IllegalArgumentException("invalid CPU number " + last + " in '" + printable(list)
                         + "': at most " + MAX_CPU + " is allowed");
             }
-            for (int cpu = first; cpu <= last; cpu++) {
-                cpus.add(cpu);
-            }
+            ranges.add(first, last);
         }
-        return cpus;
     }
 
     /** Formats ascending ids the kernel's way: consecutive runs as {@code a-b}. */

@@ -55,6 +55,7 @@ public class CpuOnlineHandler implements HotplugHandler {
         List<DeviceRef> cpus = context.devices(DeviceRef.CPU);
         List<Change> changed = new ArrayList<>();
         context.attributes().put(CHANGED, changed);
+        CpuTopology.Reading now = topology.reading();
         int done = 0;
         for (DeviceRef device : cpus) {
             CpuValidateHandler.refuseWildcard(device);
@@ -66,28 +67,33 @@ public class CpuOnlineHandler implements HotplugHandler {
             }
             String goal = bringUp ? "online" : "offline";
             try {
-                Cpu cpu = topology.cpu(id).orElse(null);
-                if (cpu == null || !cpu.present()) {
-                    throw undoThenFail(changed, HotplugException.failure(device, Errno.ENODEV, cpu == null
+                // Read again here, not taken from validate: a firmware handler may have just made a
+                // hot-added CPU present, and anyone outside may have moved a CPU since validate; the
+                // no-op decision and the journaled undo must match the CPU as it is right before the write.
+                boolean hotpluggable = now.hotpluggable(id);
+                boolean exists = now.exists(id, hotpluggable);
+                if (!exists || !now.present(id)) {
+                    throw undoThenFail(changed, HotplugException.failure(device, Errno.ENODEV, !exists
                             ? "no such CPU: " + KernelPaths.cpu(id) + " does not exist"
                             : "CPU " + id + " is not present (see " + KernelPaths.CPU_ROOT + "/present)", null));
                 }
                 Change change;
                 if (targetParameter != null) {
-                    int target = CpuhpTarget.requested(targetParameter, context.request().operation(), topology.states());
+                    int target = CpuhpTarget.requested(targetParameter, context.request().operation(), now.states());
                     goal = "to cpuhp state " + target;
-                    if (cpu.cpuhpState() == null) {
+                    Integer state = now.cpuhpState(id);
+                    if (state == null) {
                         throw undoThenFail(changed, HotplugException.failure(device, Errno.EOPNOTSUPP,
                                 "CPU " + id + " has no " + KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET) + " file", null));
                     }
-                    change = cpu.cpuhpState() == target ? null
-                            : new Change(id, KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET), String.valueOf(cpu.cpuhpState()));
+                    change = state == target ? null
+                            : new Change(id, KernelPaths.cpu(id, CpuTopology.CPUHP_TARGET), String.valueOf(state));
                     if (change != null) {
                         writeAhead(context, changed, change);
                         files.write(change.file(), Integer.toString(target));
                     }
                 } else {
-                    change = cpu.online() == bringUp ? null
+                    change = now.online(id, hotpluggable) == bringUp ? null
                             : new Change(id, KernelPaths.cpu(id, CpuTopology.ONLINE), bringUp ? "0" : "1");
                     if (change != null) {
                         writeAhead(context, changed, change);

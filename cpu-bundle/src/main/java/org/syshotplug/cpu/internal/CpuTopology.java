@@ -1,8 +1,8 @@
 package org.syshotplug.cpu.internal;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -28,12 +28,8 @@ final class CpuTopology {
         this.files = files;
     }
 
-    SortedSet<Integer> mask(String name) throws SystemFileException {
-        return CpuList.parse(files.read(KernelPaths.child(KernelPaths.CPU_ROOT, name)));
-    }
-
-    SortedSet<Integer> onlineMask() throws SystemFileException {
-        return mask("online");
+    private BitSet mask(String name) throws SystemFileException {
+        return CpuList.parseMask(files.read(KernelPaths.child(KernelPaths.CPU_ROOT, name)));
     }
 
     /** Every CPU that has a {@code cpuN} directory, in id order. */
@@ -44,8 +40,8 @@ final class CpuTopology {
                 ids.add(Integer.parseInt(name.substring(3)));
             }
         }
-        SortedSet<Integer> present = mask("present");
-        SortedSet<Integer> online = onlineMask();
+        BitSet present = mask("present");
+        BitSet online = mask("online");
         List<Cpu> cpus = new ArrayList<>();
         for (int id : ids) {
             cpus.add(read(id, present, online));
@@ -53,23 +49,82 @@ final class CpuTopology {
         return cpus;
     }
 
-    Optional<Cpu> cpu(int id) throws SystemFileException {
-        if (!files.isDirectory(KernelPaths.cpu(id))) {
-            return Optional.empty();
-        }
-        return Optional.of(read(id, mask("present"), onlineMask()));
+    /** A fresh reading for one handler call. */
+    Reading reading() {
+        return new Reading();
     }
 
     List<CpuhpState> states() throws SystemFileException {
         return CpuhpState.parseTable(files.read(STATES_TABLE));
     }
 
-    private Cpu read(int id, SortedSet<Integer> present, SortedSet<Integer> onlineMask) throws SystemFileException {
+    private Cpu read(int id, BitSet present, BitSet onlineMask) throws SystemFileException {
         String onlineFile = KernelPaths.cpu(id, ONLINE);
         boolean hotpluggable = files.exists(onlineFile);
-        boolean online = hotpluggable ? onlineValue(onlineFile) : onlineMask.contains(id);
-        return new Cpu(id, present.contains(id), online, hotpluggable, node(id),
+        boolean online = hotpluggable ? onlineValue(onlineFile) : onlineMask.get(id);
+        return new Cpu(id, present.get(id), online, hotpluggable, node(id),
                 number(KernelPaths.cpu(id, CPUHP_STATE)), number(KernelPaths.cpu(id, CPUHP_TARGET)));
+    }
+
+    /**
+     * What one handler call reads of the CPUs: the {@code present} and {@code online} masks at most
+     * once each, and only if the call needs them; per CPU only the files its decision rests on (the
+     * inventory's node and cpuhp files are not read). With 1,024 CPUs re-reading the masks per CPU
+     * made a request quadratic in the number of CPUs.
+     */
+    final class Reading {
+
+        private BitSet present;
+        private BitSet online;
+        private List<CpuhpState> states;
+
+        private Reading() {
+        }
+
+        /** True if the CPU has an {@code online} file; the kernel leaves it out for CPUs that cannot go offline. */
+        boolean hotpluggable(int id) {
+            return files.exists(KernelPaths.cpu(id, ONLINE));
+        }
+
+        /** True if {@code cpuN} exists; a hot-pluggable CPU has proved it already by its online file. */
+        boolean exists(int id, boolean hotpluggable) {
+            return hotpluggable || files.isDirectory(KernelPaths.cpu(id));
+        }
+
+        boolean present(int id) throws SystemFileException {
+            if (present == null) {
+                present = mask("present");
+            }
+            return present.get(id);
+        }
+
+        /**
+         * The CPU's own online file where it has one, else the online mask. The file is read again at
+         * every call: the execute handler decides its write and the undo it journals on it.
+         */
+        boolean online(int id, boolean hotpluggable) throws SystemFileException {
+            return hotpluggable ? onlineValue(KernelPaths.cpu(id, ONLINE)) : onlineMask().get(id);
+        }
+
+        /** The online mask as read by this call; the caller must not change it. */
+        BitSet onlineMask() throws SystemFileException {
+            if (online == null) {
+                online = mask("online");
+            }
+            return online;
+        }
+
+        /** The cpuhp state number ({@code hotplug/state}), or null where not shown. */
+        Integer cpuhpState(int id) throws SystemFileException {
+            return number(KernelPaths.cpu(id, CPUHP_STATE));
+        }
+
+        List<CpuhpState> states() throws SystemFileException {
+            if (states == null) {
+                states = CpuTopology.this.states();
+            }
+            return states;
+        }
     }
 
     /** The kernel prints exactly 0 or 1 (drivers/base/core.c online_show); anything else is not a state. */

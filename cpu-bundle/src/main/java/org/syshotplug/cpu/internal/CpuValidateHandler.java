@@ -1,7 +1,7 @@
 package org.syshotplug.cpu.internal;
 
+import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
@@ -41,35 +41,37 @@ public class CpuValidateHandler implements HotplugHandler {
         boolean bringUp = operation.isBringUp();
         List<DeviceRef> cpus = context.devices(DeviceRef.CPU);
         try {
+            CpuTopology.Reading now = topology.reading();
             String targetParameter = context.request().parameter(CpuhpTarget.PARAMETER);
             int target = targetParameter == null ? -1
-                    : CpuhpTarget.requested(targetParameter, operation, topology.states());
+                    : CpuhpTarget.requested(targetParameter, operation, now.states());
             SortedSet<Integer> changing = new TreeSet<>();
             for (DeviceRef device : cpus) {
                 refuseWildcard(device);
                 int id = device.numericId();
-                Optional<Cpu> cpu = topology.cpu(id);
-                if (cpu.isEmpty() || !cpu.get().present()) {
+                boolean hotpluggable = now.hotpluggable(id);
+                boolean exists = now.exists(id, hotpluggable);
+                if (!exists || !now.present(id)) {
                     if (operation == Operation.ADD) {
                         // The firmware handlers make a hot-added CPU present during execute; the
                         // execute handler checks again once they have run.
                         changing.add(id);
                         continue;
                     }
-                    throw HotplugException.veto(device, Errno.ENODEV, cpu.isEmpty()
+                    throw HotplugException.veto(device, Errno.ENODEV, !exists
                             ? "no such CPU: " + KernelPaths.cpu(id) + " does not exist"
                             : "CPU " + id + " is not present (see " + KernelPaths.CPU_ROOT + "/present)");
                 }
                 if (target >= 0) {
-                    if (checkPartial(device, cpu.get(), target, bringUp)) {
+                    if (checkPartial(device, id, hotpluggable, hotpluggable ? now.cpuhpState(id) : null, target, bringUp)) {
                         changing.add(id);
                     }
                     continue;
                 }
-                if (cpu.get().online() == bringUp) {
+                if (now.online(id, hotpluggable) == bringUp) {
                     continue;
                 }
-                if (!cpu.get().hotpluggable()) {
+                if (!hotpluggable) {
                     throw HotplugException.veto(device, Errno.EPERM, "CPU " + id
                             + " is not hot-pluggable: the kernel offers no " + KernelPaths.cpu(id, CpuTopology.ONLINE)
                             + " file for it (on x86 the boot CPU stays online)");
@@ -77,7 +79,7 @@ public class CpuValidateHandler implements HotplugHandler {
                 changing.add(id);
             }
             if (!bringUp && !changing.isEmpty()) {
-                refuseLastOnline(cpus, changing);
+                refuseLastOnline(cpus, changing, now.onlineMask());
             }
         } catch (SystemFileException e) {
             throw HotplugException.veto(null, e.errno(), "cannot read the CPU state: " + e.getMessage());
@@ -85,17 +87,18 @@ public class CpuValidateHandler implements HotplugHandler {
     }
 
     /** True if the CPU would move; refuses a CPU without cpuhp files and a move in the wrong direction. */
-    private static boolean checkPartial(DeviceRef device, Cpu cpu, int target, boolean bringUp) throws HotplugException {
-        if (!cpu.hotpluggable() || cpu.cpuhpState() == null) {
-            throw HotplugException.veto(device, Errno.EOPNOTSUPP, "CPU " + cpu.id()
+    private static boolean checkPartial(DeviceRef device, int id, boolean hotpluggable, Integer cpuhpState, int target,
+            boolean bringUp) throws HotplugException {
+        if (!hotpluggable || cpuhpState == null) {
+            throw HotplugException.veto(device, Errno.EOPNOTSUPP, "CPU " + id
                     + " has no hot-plug state control here (no online or hotplug/target file)");
         }
-        int current = cpu.cpuhpState();
+        int current = cpuhpState;
         if (current == target) {
             return false;
         }
         if (bringUp != target > current) {
-            throw HotplugException.veto(device, Errno.EINVAL, "CPU " + cpu.id() + " is at cpuhp state " + current
+            throw HotplugException.veto(device, Errno.EINVAL, "CPU " + id + " is at cpuhp state " + current
                     + ": " + (bringUp ? "online" : "offline") + " to state " + target + " would go "
                     + (bringUp ? "down" : "up") + "; use " + (bringUp ? "offline" : "online") + " for that");
         }
@@ -111,10 +114,10 @@ public class CpuValidateHandler implements HotplugHandler {
     }
 
     /** Counts the whole request: offlining CPUs one by one could each look fine and still end with none. */
-    private void refuseLastOnline(List<DeviceRef> cpus, SortedSet<Integer> changing)
-            throws SystemFileException, HotplugException {
-        SortedSet<Integer> remaining = new TreeSet<>(topology.onlineMask());
-        remaining.removeAll(changing);
+    private static void refuseLastOnline(List<DeviceRef> cpus, SortedSet<Integer> changing, BitSet online)
+            throws HotplugException {
+        BitSet remaining = (BitSet) online.clone();
+        changing.forEach(remaining::clear);
         if (remaining.isEmpty()) {
             DeviceRef first = cpus.stream().filter(d -> d.numericId() == changing.first()).findFirst().orElse(null);
             throw HotplugException.veto(first, Errno.EBUSY, "taking CPUs " + CpuList.format(changing)

@@ -18,6 +18,7 @@ import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Progress;
 import org.syshotplug.platform.KernelPaths;
+import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.testing.RecordingHandler;
@@ -186,6 +187,51 @@ class CpuHandlersOnSimulatedMachineTest {
             assertFalse(online(2), "CPU 2 was offline before and is left alone");
             assertEquals(List.of(onlineWrite(1, "0"), onlineWrite(3, "0"), onlineWrite(3, "1"), onlineWrite(1, "1")),
                     files.writes);
+        }
+    }
+
+    @Test
+    void eachCpuMaskIsReadAtMostOncePerHandlerCallHoweverManyCpusTheRequestNames() throws Exception {
+        CountingReads files = new CountingReads(SimulatedMachine.x86Acpi(64, 8));
+        HotplugRequest.Builder b = HotplugRequest.builder(Operation.OFFLINE);
+        for (int cpu = 1; cpu < 64; cpu++) {
+            b.target(DeviceRef.cpu(cpu));
+        }
+        try (Sequencer chain = Chains.cpuChain(files)) {
+            HotplugResult result = Chains.run(chain, b.build());
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals("0", files.readValue(KernelPaths.CPU_ROOT + "/online"));
+            assertTrue(files.reads(KernelPaths.CPU_ROOT + "/present") <= 2, "present read by validate and execute, once each");
+            assertTrue(files.reads(KernelPaths.CPU_ROOT + "/online") <= 3, "online mask read once per handler (and once here)");
+            assertEquals(0, files.readsEndingWith("/hotplug/state") + files.readsEndingWith("/hotplug/target"),
+                    "the cpuhp files decide nothing for a whole online or offline");
+        }
+    }
+
+    @Test
+    void cpuTakenOfflineFromOutsideAfterValidateIsNeitherWrittenNorPutBack() throws Exception {
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.cpuChain(files)) {
+            // Tear-down runs the application band before the CPUs: it stands for anyone outside
+            // the sequencer who offlines CPU 2 between validate and execute.
+            Chains.addApplication(chain, context -> {
+                try {
+                    machine.write(KernelPaths.cpu(2, "online"), "0");
+                } catch (SystemFileException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "test.application.outside");
+            Chains.addExecute(chain, new RecordingHandler(HotplugException.failure(null, Errno.EIO,
+                    "firmware refuses", null)), "test.firmware.failing", HandlerProperties.FIRMWARE_RESOURCES);
+
+            HotplugResult result = Chains.run(chain, HotplugRequest.of(Operation.OFFLINE,
+                    DeviceRef.cpu(1), DeviceRef.cpu(2), DeviceRef.cpu(3)));
+
+            assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
+            assertEquals(List.of(onlineWrite(1, "0"), onlineWrite(3, "0"), onlineWrite(3, "1"), onlineWrite(1, "1")),
+                    files.writes, "execute saw CPU 2 already offline: no write, no undo for it");
+            assertFalse(online(2), "CPU 2 stays as the outside left it");
         }
     }
 
