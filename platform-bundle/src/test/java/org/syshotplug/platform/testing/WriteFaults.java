@@ -3,6 +3,7 @@ package org.syshotplug.platform.testing;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.syshotplug.api.Errno;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
@@ -13,16 +14,15 @@ import org.syshotplug.platform.SystemFiles;
  * and records the writes that went through, so tests can check their order. Over a
  * {@code LinuxSystemFiles} on a folder it also plays what the kernel does after a write ({@link #afterWrite}).
  */
-public final class WriteFaults implements SystemFiles {
+public final class WriteFaults extends ForwardingFiles {
 
-    private final SystemFiles machine;
     private final Map<String, Errno> faults = new ConcurrentHashMap<>();
     private final Map<String, Runnable> effects = new ConcurrentHashMap<>();
     /** Every write that reached the machine, as {@code path=value}, in order. */
-    public final List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<String> writes = new CopyOnWriteArrayList<>();
 
     public WriteFaults(SystemFiles machine) {
-        this.machine = machine;
+        super(machine);
     }
 
     public WriteFaults failWrites(String path, Errno errno) {
@@ -48,36 +48,6 @@ public final class WriteFaults implements SystemFiles {
         if (effect != null) {
             effect.run();
         }
-    }
-
-    @Override
-    public String read(String path) throws SystemFileException {
-        return machine.read(path);
-    }
-
-    @Override
-    public byte[] readBytes(String path) throws SystemFileException {
-        return machine.readBytes(path);
-    }
-
-    @Override
-    public List<String> list(String directory) throws SystemFileException {
-        return machine.list(directory);
-    }
-
-    @Override
-    public boolean exists(String path) {
-        return machine.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(String path) {
-        return machine.isDirectory(path);
-    }
-
-    @Override
-    public String readLink(String path) throws SystemFileException {
-        return machine.readLink(path);
     }
 
     @Override
