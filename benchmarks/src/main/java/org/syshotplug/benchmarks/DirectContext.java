@@ -9,6 +9,7 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Phase;
 import org.syshotplug.spi.HandlerContext;
+import org.syshotplug.spi.UndoLog;
 
 /**
  * The least a caller must hand a handler when it calls the chain itself, without the sequencer:
@@ -19,6 +20,7 @@ final class DirectContext implements HandlerContext {
     private final HotplugRequest request;
     private final List<DeviceRef> devices;
     private final Map<String, Object> attributes = new HashMap<>();
+    private final UndoLog undo = UndoLog.inMemory();
     private final Instant deadline = Instant.MAX;
 
     DirectContext(HotplugRequest request) {
@@ -59,6 +61,11 @@ final class DirectContext implements HandlerContext {
     @Override
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    @Override
+    public UndoLog undo() {
+        return undo;
     }
 
     @Override

@@ -49,6 +49,13 @@ public interface HandlerContext {
      */
     Map<String, Object> attributes();
 
+    /**
+     * This handler's undo log for this request: the kernel writes its execute step makes, planned
+     * ahead and journaled, so its rollback (also one rebuilt after a crash) restores exactly them.
+     * The same log is handed to the step's rollback.
+     */
+    UndoLog undo();
+
     /** When this call must be done; the sequencer fails the step and quarantines the handler after it. */
     Instant deadline();
 

@@ -2,7 +2,7 @@
  * The handler contract: what a bundle implements to take part in hot-plug requests.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.syshotplug.spi;
 
 import org.osgi.annotation.bundle.Export;

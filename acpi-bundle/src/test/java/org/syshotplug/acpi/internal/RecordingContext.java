@@ -10,6 +10,7 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Phase;
 import org.syshotplug.spi.HandlerContext;
+import org.syshotplug.spi.UndoLog;
 
 /** A handler context for unit tests: resolves in place, like the sequencer does. */
 final class RecordingContext implements HandlerContext {
@@ -18,6 +19,7 @@ final class RecordingContext implements HandlerContext {
     private final Phase phase;
     private final List<DeviceRef> devices;
     private final Map<String, Object> attributes = new HashMap<>();
+    private final UndoLog undo = UndoLog.inMemory();
     final List<String> progress = new ArrayList<>();
 
     RecordingContext(HotplugRequest request, Phase phase) {
@@ -74,6 +76,11 @@ final class RecordingContext implements HandlerContext {
     @Override
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    @Override
+    public UndoLog undo() {
+        return undo;
     }
 
     @Override

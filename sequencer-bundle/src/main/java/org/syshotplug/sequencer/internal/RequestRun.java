@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import org.syshotplug.spi.UndoLog;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ final class RequestRun {
     /** Derived from the targets and {@link #devices}; recomputed only when the devices change, since every handler looks. */
     private volatile Set<String> deviceTypes;
     private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
+    private final Map<RegisteredHandler, UndoLog> undoLogs = new IdentityHashMap<>();
 
     RequestRun(HotplugRequest request, ProgressListener listener, Deferred<HotplugResult> deferred) {
         this.request = request;
@@ -105,6 +107,13 @@ final class RequestRun {
     }
 
     /** This handler's scratch space for this request, the same map in execute and in rollback. */
+    /** The handler's undo log for this request (in memory; the journal wires its recorder). */
+    UndoLog undoLog(RegisteredHandler handler) {
+        synchronized (undoLogs) {
+            return undoLogs.computeIfAbsent(handler, h -> UndoLog.inMemory());
+        }
+    }
+
     Map<String, Object> attributes(RegisteredHandler handler) {
         synchronized (attributes) {
             return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());

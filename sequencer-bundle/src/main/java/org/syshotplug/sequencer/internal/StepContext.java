@@ -11,6 +11,7 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Phase;
 import org.syshotplug.spi.HandlerContext;
+import org.syshotplug.spi.UndoLog;
 
 /** What one handler call sees. Closed when the call ends, so a call that overran cannot change the request later. */
 final class StepContext implements HandlerContext {
@@ -106,6 +107,11 @@ final class StepContext implements HandlerContext {
                 return map.entrySet();
             }
         };
+    }
+
+    @Override
+    public UndoLog undo() {
+        return run.undoLog(handler);
     }
 
     @Override
