@@ -25,6 +25,8 @@ public final class HotplugRequest {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9.-]{0,31}");
+    // A user name, a host, "uid:0", "alice@127.0.0.1": printable, no white space, no separators a journal or log line could be split on.
+    private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
     private static final Pattern PARAMETER_KEY = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
     private static final int MAX_TARGETS = 65_536;
     private static final int MAX_PARAMETER_LENGTH = 256;
@@ -36,6 +38,7 @@ public final class HotplugRequest {
     private final boolean dryRun;
     private final Duration deadline;
     private final String origin;
+    private final String principal;
     private final Map<String, String> parameters;
 
     private HotplugRequest(Builder b) {
@@ -66,6 +69,10 @@ public final class HotplugRequest {
             throw new IllegalArgumentException("invalid origin '" + DeviceRef.printable(b.origin)
                     + "': expected a lower-case word such as shell, api, acpi, dlpar");
         }
+        if (!PRINCIPAL.matcher(b.principal).matches()) {
+            throw new IllegalArgumentException("invalid principal '" + DeviceRef.printable(b.principal)
+                    + "': expected 1-128 letters, digits or . _ @ : + -");
+        }
         if (b.deadline != null && (b.deadline.isNegative() || b.deadline.isZero())) {
             throw new IllegalArgumentException("deadline must be positive, not " + b.deadline);
         }
@@ -87,6 +94,7 @@ public final class HotplugRequest {
         this.dryRun = b.dryRun;
         this.deadline = b.deadline;
         this.origin = b.origin;
+        this.principal = b.principal;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
     }
 
@@ -100,7 +108,8 @@ public final class HotplugRequest {
 
     /** A builder holding this request's values, for a variant (a new id is drawn unless set). */
     public Builder toBuilder() {
-        Builder b = builder(operation).targets(targets).force(force).dryRun(dryRun).deadline(deadline).origin(origin);
+        Builder b = builder(operation).targets(targets).force(force).dryRun(dryRun).deadline(deadline).origin(origin)
+                .principal(principal);
         parameters.forEach(b::parameter);
         return b;
     }
@@ -137,6 +146,14 @@ public final class HotplugRequest {
         return origin;
     }
 
+    /**
+     * Who asked: the authenticated user of a remote front door ({@code alice}), the local user of the
+     * shell ({@code uid:0}), or {@code local} where nobody is known (the embedding API, firmware events).
+     */
+    public String principal() {
+        return principal;
+    }
+
     public Map<String, String> parameters() {
         return parameters;
     }
@@ -171,6 +188,7 @@ public final class HotplugRequest {
         private boolean dryRun;
         private Duration deadline;
         private String origin = "api";
+        private String principal = "local";
         private final Map<String, String> parameters = new LinkedHashMap<>();
 
         private Builder() {
@@ -214,6 +232,11 @@ public final class HotplugRequest {
 
         public Builder origin(String origin) {
             this.origin = Objects.requireNonNull(origin, "origin");
+            return this;
+        }
+
+        public Builder principal(String principal) {
+            this.principal = Objects.requireNonNull(principal, "principal");
             return this;
         }
 

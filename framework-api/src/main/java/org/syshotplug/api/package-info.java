@@ -3,7 +3,7 @@
  * inventories and event topics.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.syshotplug.api;
 
 import org.osgi.annotation.bundle.Export;
