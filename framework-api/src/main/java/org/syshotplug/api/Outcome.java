@@ -15,10 +15,23 @@ public enum Outcome {
     /** Cancelled while queued; nothing ran. */
     CANCELLED,
     /** Queued when the runtime stopped; it never started and was dropped on restart. */
-    ABORTED;
+    ABORTED,
+    /** A dry run whose validate phase passed: nothing was executed, nothing changed. */
+    DRY_RUN,
+    /**
+     * Unfinished when the runtime stopped, and the journal cannot say how far it got (it is damaged,
+     * or a handler needed for the rollback is gone): the devices may be in between; an operator must
+     * look and acknowledge.
+     */
+    IN_DOUBT;
+
+    /** SUCCEEDED, or DRY_RUN (a dry run that would have gone ahead). */
+    public boolean isSuccess() {
+        return this == SUCCEEDED || this == DRY_RUN;
+    }
 
     /** True for the outcomes after which the system is exactly as the caller asked, or untouched. */
     public boolean isClean() {
-        return this != ROLLBACK_FAILED && this != COMMIT_FAILED;
+        return this != ROLLBACK_FAILED && this != COMMIT_FAILED && this != IN_DOUBT;
     }
 }
