@@ -36,6 +36,10 @@ final class Journal implements UndoLog.Recorder {
 
     @Override
     public void restored(int position) {
+        if (position >= entries.size()) {
+            events.add("restored " + position);
+            return;
+        }
         entries.set(position, new Entry(entries.get(position).path(), entries.get(position).value(),
                 entries.get(position).undo(), UndoLog.State.RESTORED));
         events.add("restored " + position);
