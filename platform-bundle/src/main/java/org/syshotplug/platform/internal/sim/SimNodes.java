@@ -104,7 +104,7 @@ public final class SimNodes {
         SimDirectory d = tree.dir(nodePath(node));
         d.readOnly("cpulist", () -> KernelText.cpulist(onlineCpus.apply(node)));
         d.readOnly("cpumap", () -> KernelText.cpumask(onlineCpus.apply(node), cpuBits));
-        d.constant("distance", distances(node));
+        d.readOnly("distance", () -> distances(node));
         d.readOnly("meminfo", () -> meminfo(node));
     }
 
@@ -140,10 +140,12 @@ public final class SimNodes {
         return b;
     }
 
+    /** node_read_distance: one entry per online node (for_each_online_node). */
     private String distances(int node) {
         StringBuilder b = new StringBuilder();
-        for (int n = 0; n < count; n++) {
-            if (n > 0) {
+        BitSet online = onlineMask();
+        for (int n = online.nextSetBit(0); n >= 0; n = online.nextSetBit(n + 1)) {
+            if (b.length() > 0) {
                 b.append(' ');
             }
             b.append(n == node ? 10 : 20);
