@@ -74,8 +74,12 @@ final class NodeFirmwareView {
             for (String name : files.list(CPUS)) {
                 String dir = KernelPaths.child(CPUS, name);
                 String assoc = KernelPaths.child(dir, "ibm,associativity");
-                if (files.isDirectory(dir) && files.exists(assoc)) {
-                    int[] cells = cells(files.readBytes(assoc));
+                String type = KernelPaths.child(dir, "device_type");
+                if (files.isDirectory(dir) && files.exists(type)
+                        && new String(files.readBytes(type), java.nio.charset.StandardCharsets.US_ASCII)
+                                .replace("\0", "").equals("cpu")) {
+                    // No ibm,associativity (QEMU without -numa): the domain is unknown, Linux uses node 0.
+                    int[] cells = files.exists(assoc) ? cells(files.readBytes(assoc)) : new int[0];
                     int domain = depth > 0 && depth < cells.length ? cells[depth] : -1;
                     cores.computeIfAbsent(domain, k -> new ArrayList<>()).add(name);
                 }
@@ -117,7 +121,8 @@ final class NodeFirmwareView {
                     d.cores().isEmpty() ? "-" : String.join(" ", d.cores()));
         }
         return "pseries firmware nodes (ibm,associativity at reference point " + primaryDepth() + "), read-only:"
-                + " DLPAR adds and removes cores and LMBs, not whole nodes\n" + t;
+                + " DLPAR adds and removes cores and LMBs, not whole nodes; domain ? = none given (Linux uses node 0)\n"
+                + t;
     }
 
     private String referencePointsPath() {
