@@ -180,6 +180,25 @@ public class NodeHotplugTest {
         assertTrue(files().exists("/sys/devices/system/cpu/cpu1"));
     }
 
+    @Test
+    public void aMemoryLessNodeGoesOfflineAndOnlineWithItsCpusAlone() throws Exception {
+        HotplugResult dimm = submit(Operation.REMOVE, "acpi:PNP0C80:01");
+        assertEquals(dimm.summary(), Outcome.SUCCEEDED, dimm.outcome());
+        assertEquals("0", files().readValue(NODE + "/has_memory"));
+
+        HotplugResult offline = submit(Operation.OFFLINE, "node:1");
+
+        assertEquals(offline.summary(), Outcome.SUCCEEDED, offline.outcome());
+        assertEquals(devices("cpu:2-3"), new ArrayList<>(offline.devices()));
+        assertEquals("0", files().readValue(NODE + "/has_cpu"));
+        assertEquals("its CPUs are still present", "0-1", files().readValue(NODE + "/online"));
+
+        HotplugResult online = submit(Operation.ONLINE, "node:1");
+
+        assertEquals(online.summary(), Outcome.SUCCEEDED, online.outcome());
+        assertEquals("0-1", files().readValue(NODE + "/has_cpu"));
+    }
+
     // ---- helpers
 
     private HotplugResult submit(Operation op, String device) throws Exception {
