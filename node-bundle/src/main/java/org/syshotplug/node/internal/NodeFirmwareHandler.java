@@ -70,9 +70,10 @@ public class NodeFirmwareHandler implements HotplugHandler {
     @Override
     public void handle(HandlerContext context) throws HotplugException {
         Operation operation = context.request().operation();
-        for (DeviceRef target : context.devices(DeviceRef.NODE)) {
+        List<DeviceRef> requested = context.devices(DeviceRef.NODE);
+        for (DeviceRef target : requested) {
             try {
-                NumaNode node = NodeRules.check(topology, target, operation, movableOnly);
+                NumaNode node = NodeRules.check(topology, target, requested, operation, movableOnly);
                 if (!firmware.present()) {
                     throw HotplugException.veto(target, Errno.EOPNOTSUPP, operation.word() + " of a whole node needs"
                             + " firmware objects that " + (operation == Operation.ADD ? "add" : "eject") + " it ("

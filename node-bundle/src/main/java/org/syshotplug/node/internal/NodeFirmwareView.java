@@ -91,9 +91,10 @@ final class NodeFirmwareView {
             int perArray = lookup.length > 1 ? lookup[1] : 0;
             for (int[] lmb : lmbEntries()) {
                 int aa = lmb[0];
-                int at = 2 + aa * perArray + depth - 1;
-                int domain = depth > 0 && depth <= perArray && aa >= 0 && aa < lookup[0] && at < lookup.length
-                        ? lookup[at] : -1;
+                // long: a hostile aa index or row length must not wrap around into a valid cell
+                long at = 2L + (long) aa * perArray + depth - 1;
+                int domain = depth > 0 && depth <= perArray && aa >= 0 && aa < lookup[0] && at >= 2 && at < lookup.length
+                        ? lookup[(int) at] : -1;
                 int[] counts = lmbs.computeIfAbsent(domain, k -> new int[2]);
                 counts[0]++;
                 if ((lmb[1] & DRCONF_MEM_ASSIGNED) != 0) {

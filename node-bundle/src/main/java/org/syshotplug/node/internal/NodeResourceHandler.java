@@ -63,9 +63,11 @@ public class NodeResourceHandler implements HotplugHandler {
     @Override
     public void handle(HandlerContext context) throws HotplugException {
         Set<DeviceRef> already = new HashSet<>(context.devices());
-        for (DeviceRef target : context.devices(DeviceRef.NODE)) {
+        List<DeviceRef> requested = context.devices(DeviceRef.NODE);
+        for (DeviceRef target : requested) {
             try {
-                NumaNode node = NodeRules.check(topology, target, context.request().operation(), movableOnly);
+                NumaNode node = NodeRules.check(topology, target, requested, context.request().operation(),
+                        movableOnly);
                 List<DeviceRef> devices = new ArrayList<>();
                 BitSet blocks = node.blocks();
                 for (int b = blocks.nextSetBit(0); b >= 0; b = blocks.nextSetBit(b + 1)) {

@@ -24,6 +24,15 @@ final class NodeRules {
     /** The node {@code ref} names, after every rule for {@code operation} passed. */
     static NumaNode check(NodeTopology topology, DeviceRef ref, Operation operation, boolean movableOnly)
             throws HotplugException, SystemFileException {
+        return check(topology, ref, List.of(ref), operation, movableOnly);
+    }
+
+    /**
+     * As above, for one of several nodes of one request ({@code all}): the nodes leaving together
+     * must leave some other node with normal memory.
+     */
+    static NumaNode check(NodeTopology topology, DeviceRef ref, List<DeviceRef> all, Operation operation,
+            boolean movableOnly) throws HotplugException, SystemFileException {
         if (ref.isWildcard()) {
             throw HotplugException.veto(ref, Errno.EINVAL, "node:* is not supported: name the node, e.g. node:1"
                     + " (hotplug:nodes lists them)");
@@ -54,11 +63,17 @@ final class NodeRules {
                     + " memory blocks one by one instead");
         }
         if (node.hasNormalMemory()) {
-            long others = nodes.stream().filter(n -> n.id() != id && n.hasNormalMemory()).count();
-            if (others == 0) {
-                throw HotplugException.veto(ref, Errno.EBUSY, "node " + id + " is the last node with normal (kernel)"
-                        + " memory (" + KernelPaths.NODE_ROOT + "/has_normal_memory = " + id + "): without it the"
-                        + " kernel would have nowhere to allocate its own memory");
+            java.util.Set<String> leaving = new java.util.HashSet<>();
+            all.forEach(d -> leaving.add(d.id()));
+            BitSet normal = new BitSet();
+            nodes.stream().filter(NumaNode::hasNormalMemory).forEach(n -> normal.set(n.id()));
+            if (nodes.stream().noneMatch(n -> n.hasNormalMemory() && !leaving.contains(Integer.toString(n.id())))) {
+                throw HotplugException.veto(ref, Errno.EBUSY, (leaving.size() == 1 ? "node " + id + " is the last node"
+                        : "nodes " + String.join(", ", leaving.stream().sorted().toList()) + " are the last nodes")
+                        + " with normal (kernel) memory (" + KernelPaths.NODE_ROOT + "/has_normal_memory = "
+                        + NodeList.format(normal) + "): without " + (leaving.size() == 1 ? "it" : "them")
+                        + " the kernel would have nowhere to allocate its"
+                        + " own memory");
             }
         }
         BitSet blocks = node.blocks();

@@ -1,5 +1,6 @@
 package org.syshotplug.node.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,6 +118,38 @@ class NodeHandlersTest {
 
         assertFalse(e.overridable());
         assertTrue(e.getMessage().contains("last node with normal (kernel) memory"), e.getMessage());
+    }
+
+    @Test
+    void nodesLeavingTogetherMustLeaveANodeWithNormalMemory() throws Exception {
+        // three nodes: blocks 0-5, 6-11, 12-15, all in ZONE_NORMAL
+        SimulatedMachine machine = SimulatedMachine.x86Acpi(SimConfig.builder().cpus(6).nodes(3).build());
+        RecordingContext both = validate(Operation.OFFLINE, "node:1", "node:2");
+        assertDoesNotThrow(() -> new NodeResourceHandler(machine, false).handle(both));
+        assertEquals(List.of(), both.devices(DeviceRef.NODE));
+        for (int b = 0; b < 6; b++) {
+            machine.write("/sys/devices/system/memory/memory" + b + "/state", "offline");
+        }
+
+        HotplugException e = assertThrows(HotplugException.class, () -> new NodeResourceHandler(machine, false)
+                .handle(validate(Operation.OFFLINE, "node:1", "node:2")));
+
+        assertFalse(e.overridable());
+        assertTrue(e.getMessage().contains("nodes 1, 2 are the last nodes with normal (kernel) memory"
+                + " (/sys/devices/system/node/has_normal_memory = 1-2)"), e.getMessage());
+    }
+
+    @Test
+    void hostileAssociativityCellsDoNotBreakTheView() throws Exception {
+        SimulatedMachine pseries = SimulatedMachine.create(SimConfig.builder().profile("pseries").build());
+        // a lookup table claiming 2^31-1 rows of 2^31-1 cells, with 3 real cells
+        pseries.tree().locked(() -> pseries.tree().dir(NodeFirmwareView.DRCONF).binary(
+                "ibm,associativity-lookup-arrays", org.syshotplug.platform.internal.sim.SimAttribute.READ_ONLY,
+                () -> new byte[] {0x7f, -1, -1, -1, 0x7f, -1, -1, -1, 0, 0, 0, 0}));
+
+        String report = new NodeFirmwareView(pseries).pseriesReport();
+
+        assertTrue(report.contains("DOMAIN"), report);
     }
 
     @Test
