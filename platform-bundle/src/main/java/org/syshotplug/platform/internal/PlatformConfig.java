@@ -24,6 +24,8 @@ public @interface PlatformConfig {
 
     @AttributeDefinition(name = "Profile", description = "simulated mode: the kind of machine.",
             options = {@Option(label = "x86-64 with ACPI", value = "x86-acpi"),
+                @Option(label = "x86-64 with ACPI, two NUMA nodes, node 1 an ejectable container",
+                        value = "x86-acpi-numa"),
                 @Option(label = "POWER pseries (RTAS, DLPAR)", value = "pseries")})
     String profile() default "x86-acpi";
 

@@ -43,6 +43,8 @@ public final class AcpiNamespace {
         final List<AcpiObject> children = new ArrayList<>();
         final List<Integer> cpus = new ArrayList<>();
         final List<Integer> blocks = new ArrayList<>();
+        /** _PXM, the proximity domain firmware gives the object and everything below it; -1 for none. */
+        int pxm = -1;
         boolean present;
 
         AcpiObject(AcpiObject parent, String kernelName, String hid, String acpiPath, String uid, String adr,
@@ -68,6 +70,11 @@ public final class AcpiNamespace {
 
         public boolean present() {
             return present;
+        }
+
+        /** The _PXM firmware evaluates for this object (inherited from a parent), -1 for none. */
+        public int proximityDomain() {
+            return pxm >= 0 || parent == null ? pxm : parent.proximityDomain();
         }
 
         String folder() {
@@ -97,9 +104,67 @@ public final class AcpiNamespace {
         return ns;
     }
 
-    private void build(SimConfig config) {
+    /**
+     * The NUMA layout: node 0 is the boot node (processors and memory devices on {@code \\_SB_}),
+     * every further node k a container {@code ACPI0004} with {@code _PXM} k holding the node's
+     * processors and one memory device with its blocks, so the node can be ejected as a whole.
+     */
+    static AcpiNamespace populateNuma(SysfsTree tree, SimConfig config, SimCpus cpus, SimMemory memory,
+            int nodeCount, java.util.function.IntUnaryOperator nodeOfCpu, java.util.function.IntUnaryOperator nodeOfBlock) {
+        AcpiNamespace ns = new AcpiNamespace(tree, cpus, memory);
+        AcpiObject sb = ns.systemBus();
+        int perDevice = Math.max(1, config.extraInt("blocksPerMemoryDevice", 8));
+        int memoryDevices = 0;
+        List<Integer> bootBlocks = new ArrayList<>();
+        for (int b = 0; b < config.memoryBlocks(); b++) {
+            if (nodeOfBlock.applyAsInt(b) == 0) {
+                bootBlocks.add(b);
+            }
+        }
+        for (int first = 0; first < bootBlocks.size(); first += perDevice) {
+            int n = memoryDevices++;
+            AcpiObject m = ns.add(sb, name("PNP0C80", n), "PNP0C80", "\\_SB_." + segment('M', n),
+                    Integer.toString(n), null, null, true, n > 0, "memory");
+            m.blocks.addAll(bootBlocks.subList(first, Math.min(first + perDevice, bootBlocks.size())));
+        }
+        for (int cpu = 0; cpu < config.possibleCpus(); cpu++) {
+            if (nodeOfCpu.applyAsInt(cpu) == 0) {
+                ns.processor(sb, cpu, "\\_SB_");
+            }
+        }
+        for (int node = 1; node < nodeCount; node++) {
+            String path = "\\_SB_." + segment('N', node);
+            AcpiObject c = ns.add(sb, name("ACPI0004", node - 1), "ACPI0004", path, Integer.toString(node), null,
+                    null, true, true, "container");
+            c.pxm = node;
+            for (int cpu = 0; cpu < config.possibleCpus(); cpu++) {
+                if (nodeOfCpu.applyAsInt(cpu) == node) {
+                    ns.processor(c, cpu, path);
+                }
+            }
+            AcpiObject m = ns.add(c, name("PNP0C80", memoryDevices), "PNP0C80", path + ".MEM0",
+                    Integer.toString(memoryDevices), null, null, true, true, "memory");
+            memoryDevices++;
+            for (int b = 0; b < config.memoryBlocks(); b++) {
+                if (nodeOfBlock.applyAsInt(b) == node) {
+                    m.blocks.add(b);
+                }
+            }
+        }
+        ns.finish(sb);
+        tree.register(AcpiNamespace.class, ns);
+        byte[] madt = Madt.build(config.possibleCpus(), cpus.presentMask());
+        tree.dir("/sys/firmware/acpi/tables").binary("APIC", SimAttribute.ROOT_READ_ONLY, () -> madt);
+        return ns;
+    }
+
+    private AcpiObject systemBus() {
         AcpiObject system = add(null, "LNXSYSTM:00", "LNXSYSTM", "\\", null, null, null, false, false, null);
-        AcpiObject sb = add(system, "LNXSYBUS:00", "LNXSYBUS", "\\_SB_", null, null, null, false, false, null);
+        return add(system, "LNXSYBUS:00", "LNXSYBUS", "\\_SB_", null, null, null, false, false, null);
+    }
+
+    private void build(SimConfig config) {
+        AcpiObject sb = systemBus();
         int blocks = config.memoryBlocks();
         boolean containerMemory = blocks >= 8;
         boolean containerCpus = config.cpus() >= 4;
@@ -142,6 +207,11 @@ public final class AcpiNamespace {
                 m.blocks.add(b);
             }
         }
+        finish(sb);
+    }
+
+    /** The PCI host bridge with its slots, the objects' sysfs folders and the hot-plug profile switches. */
+    private void finish(AcpiObject sb) {
         AcpiObject pci = add(sb, "PNP0A08:00", "PNP0A08", "\\_SB_.PC00", "0", "0x00000000", null, false, false,
                 "pci_root");
         for (int slot = 0; slot < 4; slot++) {

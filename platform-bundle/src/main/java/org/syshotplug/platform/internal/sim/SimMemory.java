@@ -53,6 +53,7 @@ public final class SimMemory {
     private final IntUnaryOperator nodeOf;
     private final Map<Integer, Block> blocks = new TreeMap<>();
     private String autoOnline;
+    private boolean movableNode;
 
     /**
      * @param probe whether the {@code probe} file exists (CONFIG_ARCH_MEMORY_PROBE)
@@ -75,7 +76,9 @@ public final class SimMemory {
             root.writeOnly("probe", this::storeProbe);
         }
         if (nodes != null) {
-            nodes.memorySource(n -> blocks.values().stream().anyMatch(b -> b.node == n && b.online));
+            nodes.memorySource(n -> blocks.values().stream().anyMatch(b -> b.node == n && b.online),
+                    n -> blocks.values().stream().anyMatch(b -> b.node == n && b.online && b.zone != Zone.MOVABLE),
+                    n -> blockSize * blocks.values().stream().filter(b -> b.node == n && b.online).count());
         }
         tree.register(SimMemory.class, this);
     }
@@ -187,7 +190,8 @@ public final class SimMemory {
         if (b.online) {
             throw new KernelErrno(Errno.EINVAL, "memory" + id + " is already online");
         }
-        b.zone = how.equals("online_movable") ? Zone.MOVABLE : Zone.NORMAL;
+        b.zone = how.equals("online_movable") ? Zone.MOVABLE
+                : how.equals("online_kernel") ? Zone.NORMAL : defaultZone(b.node);
         b.online = true;
     }
 
@@ -204,11 +208,38 @@ public final class SimMemory {
     }
 
     /** An online block shows its zone; an offline one the zones it may go to, the default first. */
-    private static String validZones(Block b) {
+    private String validZones(Block b) {
         if (b.online) {
             return b.zone.label();
         }
-        return Zone.NORMAL.label() + " " + Zone.MOVABLE.label();
+        return defaultZone(b.node) == Zone.MOVABLE ? Zone.MOVABLE.label() + " " + Zone.NORMAL.label()
+                : Zone.NORMAL.label() + " " + Zone.MOVABLE.label();
+    }
+
+    /**
+     * Where plain {@code online} puts a block (mm/memory_hotplug.c default_zone_for_pfn): next to the
+     * node's online memory if that is all kernel or all movable, else ZONE_MOVABLE with
+     * {@code movable_node}, else the kernel zone. (The simulator has no zone spans: the node's online
+     * blocks stand for them.)
+     */
+    private Zone defaultZone(int node) {
+        boolean inKernel = false;
+        boolean inMovable = false;
+        for (Block other : blocks.values()) {
+            if (other.node == node && other.online) {
+                inKernel |= other.zone != Zone.MOVABLE;
+                inMovable |= other.zone == Zone.MOVABLE;
+            }
+        }
+        if (inKernel ^ inMovable) {
+            return inKernel ? Zone.NORMAL : Zone.MOVABLE;
+        }
+        return movableNode ? Zone.MOVABLE : Zone.NORMAL;
+    }
+
+    /** The {@code movable_node} boot option: memory of an emptied node comes back movable. */
+    public void movableNode(boolean on) {
+        movableNode = on;
     }
 
     /** probe_store: a physical address aligned to the block size; EEXIST if the block is there. */

@@ -14,6 +14,7 @@ public final class SimProfiles {
 
     static {
         register(new X86AcpiProfile());
+        register(new X86AcpiNumaProfile());
     }
 
     private SimProfiles() {

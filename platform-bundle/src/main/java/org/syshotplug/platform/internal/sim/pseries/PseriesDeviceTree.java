@@ -56,6 +56,8 @@ final class PseriesDeviceTree {
         drconf.binary("ibm,dynamic-memory-v2", SimAttribute.READ_ONLY, this::dynamicMemoryV2);
 
         SimDirectory rtas = tree.dir(ROOT + "/rtas");
+        // QEMU 7.2 without -numa: the primary domain is the first associativity cell
+        property(rtas, "ibm,associativity-reference-points", DtValue.of().cell(1).bytes());
         property(rtas, "ibm,lrdr-capacity", DtValue.of().cells64(maxAddress).cells64(lmbSize).cell(maxCpus).bytes());
         for (String[] token : new String[][] {{"get-sensor-state", "201d"}, {"set-indicator", "201a"},
                 {"ibm,configure-connector", "201e"}, {"check-exception", "200e"}}) {

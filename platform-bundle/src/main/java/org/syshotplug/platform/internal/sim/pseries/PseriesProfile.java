@@ -8,6 +8,7 @@ import org.syshotplug.platform.internal.sim.SimAttribute;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimCpus;
 import org.syshotplug.platform.internal.sim.SimMemory;
+import org.syshotplug.platform.internal.sim.SimNodes;
 import org.syshotplug.platform.internal.sim.SimProfile;
 import org.syshotplug.platform.internal.sim.SysfsTree;
 
@@ -74,10 +75,13 @@ public final class PseriesProfile implements SimProfile {
                     + " " + deviceLmbs + ", or the LMB size is not a multiple of the block size");
         }
 
-        SimCpus cpus = new SimCpus(tree, CpuhpStates.x86Vm(), null, maxCores * threads, cpu -> true, cpu -> 0,
+        // One node, as QEMU's pseries machine without -numa: every LMB's lookup array row says domain 0.
+        SimNodes nodes = new SimNodes(tree, 1);
+        SimCpus cpus = new SimCpus(tree, CpuhpStates.x86Vm(), nodes, maxCores * threads, cpu -> true, cpu -> 0,
                 config.cpuhpStateControl());
         tree.register(SimCpus.class, cpus);
-        SimMemory memory = new SimMemory(tree, null, config.blockSizeBytes(), config.autoOnlineBlocks(), true, id -> 0);
+        SimMemory memory = new SimMemory(tree, nodes, config.blockSizeBytes(), config.autoOnlineBlocks(), true,
+                id -> 0);
 
         List<PapDrc> cpuDrcs = new ArrayList<>();
         for (int core = 0; core < maxCores; core++) {
