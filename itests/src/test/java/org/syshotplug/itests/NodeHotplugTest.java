@@ -41,7 +41,7 @@ import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
 import org.syshotplug.api.StepRecord;
-import org.syshotplug.platform.MachineControl;
+import org.syshotplug.platform.sim.MachineControl;
 import org.syshotplug.platform.SystemFiles;
 
 /**
