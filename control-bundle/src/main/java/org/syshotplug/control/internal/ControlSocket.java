@@ -11,11 +11,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syshotplug.api.HotplugService;
 import org.syshotplug.platform.SystemFiles;
 
 /**
@@ -39,7 +40,15 @@ public final class ControlSocket {
     @Reference
     CommandProcessor processor;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    /*
+     * Both mandatory so the socket appears only once the runtime can take requests: that is what
+     * `syshotplug status --wait` (systemd's ExecStartPost) waits for. SystemFiles is dynamic so a
+     * platform reconfiguration that replaces it keeps the socket up.
+     */
+    @Reference
+    HotplugService hotplug;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile SystemFiles systemFiles;
 
     private ControlServer server;
@@ -75,7 +84,9 @@ public final class ControlSocket {
 
     private String describe() {
         SystemFiles files = systemFiles;
-        return files == null ? "no platform (SystemFiles is not registered)" : files.describe();
+        String platform = files == null ? "no platform (SystemFiles is not registered)" : files.describe();
+        int requests = hotplug.requests().size();
+        return platform + "; " + requests + (requests == 1 ? " request" : " requests") + " queued or running";
     }
 
     private static void stopFramework(BundleContext context) {

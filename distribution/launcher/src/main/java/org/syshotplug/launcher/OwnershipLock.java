@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive claim held for the life of a runtime: a POSIX record lock ({@link FileChannel#tryLock()},
@@ -31,6 +33,13 @@ public final class OwnershipLock implements AutoCloseable {
     /** Where kernel locks live; {@code -Dsyshotplug.kernel.locks=DIR} moves them (tests, unprivileged users). */
     static final String KERNEL_LOCKS_PROPERTY = "syshotplug.kernel.locks";
     static final Path KERNEL_LOCKS = Path.of("/run/syshotplug");
+
+    /**
+     * Lock files this JVM holds. POSIX drops all of a process's record locks on a file when it
+     * closes any descriptor of that file, so this JVM must never open a file it already holds
+     * (not to try it again, not to read the pid in it).
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -85,6 +94,9 @@ public final class OwnershipLock implements AutoCloseable {
 
     /** The pid written into a lock file by its holder, or -1 when it says none (being written, or foreign). */
     public static long holderPid(Path lockFile) {
+        if (HELD.contains(lockFile.toAbsolutePath().normalize())) {
+            return ProcessHandle.current().pid();
+        }
         try {
             String text = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
             int end = 0;
@@ -103,6 +115,11 @@ public final class OwnershipLock implements AutoCloseable {
 
     private static OwnershipLock take(Path file, java.util.function.LongFunction<String> inUse, String note)
             throws LaunchException {
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD.add(key)) {
+            // This JVM holds it already (an embedding host starting a second runtime on the same folder).
+            throw new LaunchException(inUse.apply(ProcessHandle.current().pid()));
+        }
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -110,13 +127,12 @@ public final class OwnershipLock implements AutoCloseable {
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                // This JVM holds it already (an embedding host starting a second runtime on the same folder).
                 lock = null;
             }
             if (lock == null) {
                 channel.close();
-                long pid = holderPid(file);
-                throw new LaunchException(inUse.apply(pid));
+                HELD.remove(key);
+                throw new LaunchException(inUse.apply(holderPid(file)));
             }
             // Only the holder writes, and only after it has the lock: the text is never half another's.
             channel.truncate(0);
@@ -124,6 +140,7 @@ public final class OwnershipLock implements AutoCloseable {
             return new OwnershipLock(channel, lock, file);
         } catch (IOException e) {
             closeQuietly(channel);
+            HELD.remove(key);
             throw new LaunchException("cannot lock " + file + ": " + SysHotplugRuntime.rootMessage(e), e);
         }
     }
@@ -146,13 +163,17 @@ public final class OwnershipLock implements AutoCloseable {
 
     /** Releases the claim; the file stays (deleting it would race a process that just opened it). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
         } catch (IOException e) {
             // closing the channel below releases it too
         }
         closeQuietly(channel);
+        HELD.remove(file.toAbsolutePath().normalize());
     }
 
     private static void closeQuietly(FileChannel channel) {
