@@ -93,6 +93,17 @@ class ServiceModeTest {
     }
 
     @Test
+    void theShellClientAndTheJavaClientPrintTheSameBytesAndStatus() throws Exception {
+        startService();
+
+        for (String command : List.of("hotplug:devices memory", "hotplug:nosuch", "hotplug:history")) {
+            Run shipped = cli("-c", command);
+            Run java = run(command("-c", command), "java");
+            assertEquals(java, shipped, command);
+        }
+    }
+
+    @Test
     void theControlSocketIsOwnerOnlyAndNoTcpPortListensWithTheShippedEtc() throws Exception {
         long pid = startService();
 
@@ -200,10 +211,18 @@ class ServiceModeTest {
     }
 
     private Run run(List<String> command) throws Exception {
+        return run(command, null);
+    }
+
+    /** Runs a command line; {@code client} "java" turns off bin/syshotplug's socat fast path. */
+    private Run run(List<String> command, String client) throws Exception {
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("JAVA_OPTS", TRACE);
+        if (client != null) {
+            pb.environment().put("SYSHOTPLUG_CLIENT", client);
+        }
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();

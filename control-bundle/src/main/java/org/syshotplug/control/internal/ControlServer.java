@@ -38,7 +38,8 @@ import org.syshotplug.api.HotplugResult;
  *
  * <p>Wire format (text lines; the launcher's {@code ControlClient} is the other end): a request is
  * {@code SYSHOTPLUG/1 exec|status|stop} and, for exec, one escaped command per line, ended by the
- * client closing its sending side. Answers are frames: {@code o}/{@code e} a stdout/stderr line,
+ * client closing its sending side. Answers are frames, the first always {@code ipid=<pid>} (sent on
+ * accept): {@code o}/{@code e} a stdout/stderr line,
  * {@code O}/{@code E} text without newline, {@code i} key=value, and last {@code x} the exit status
  * (0 ok, 1 a command failed, 2 a bad request).
  */
@@ -180,6 +181,10 @@ final class ControlServer implements AutoCloseable {
     void serve(SocketChannel client) {
         try (client) {
             FrameSink sink = new FrameSink(Channels.newOutputStream(client));
+            // First, before reading: a client that sees no frame at all knows it never reached a
+            // service (and may start a runtime itself), rather than losing one mid-command.
+            sink.frame('i', "pid=" + ProcessHandle.current().pid());
+            sink.flush();
             List<String> lines;
             try {
                 lines = readRequest(Channels.newInputStream(client));
@@ -296,7 +301,6 @@ final class ControlServer implements AutoCloseable {
 
     private int status(FrameSink sink) throws IOException {
         long pid = ProcessHandle.current().pid();
-        sink.frame('i', "pid=" + pid);
         sink.frame('o', "SysHotplug is running (pid " + pid + ") on " + description.get());
         sink.frame('o', "  socket  " + socket);
         sink.frame('o', "  since   " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
@@ -304,8 +308,7 @@ final class ControlServer implements AutoCloseable {
         return OK;
     }
 
-    private int stop(FrameSink sink) throws IOException {
-        sink.frame('i', "pid=" + ProcessHandle.current().pid());
+    private int stop(FrameSink sink) {
         return OK;
     }
 

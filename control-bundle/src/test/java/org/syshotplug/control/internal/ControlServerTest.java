@@ -122,8 +122,8 @@ class ControlServerTest {
     void statusNamesThePidAndThePlatform() throws IOException {
         List<String> frames = ask("status");
 
-        assertEquals("ipid=" + ProcessHandle.current().pid(), frames.get(0));
-        assertTrue(frames.get(1).contains("simulated test machine"), frames.toString());
+        assertTrue(frames.get(0).contains("pid " + ProcessHandle.current().pid()), frames.toString());
+        assertTrue(frames.get(0).contains("simulated test machine"), frames.toString());
         assertEquals("x0", frames.get(frames.size() - 1));
     }
 
@@ -131,7 +131,7 @@ class ControlServerTest {
     void stopAnswersThenStopsTheRuntime() throws Exception {
         List<String> frames = ask("stop");
 
-        assertEquals(List.of("ipid=" + ProcessHandle.current().pid(), "x0"), frames);
+        assertEquals(List.of("x0"), frames);
         assertTrue(stopped.await(10, TimeUnit.SECONDS));
     }
 
@@ -180,7 +180,9 @@ class ControlServerTest {
             c.write(java.nio.ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
             c.shutdownOutput();
             String answer = new String(Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
-            return answer.lines().toList();
+            List<String> frames = answer.lines().toList();
+            assertEquals("ipid=" + ProcessHandle.current().pid(), frames.get(0), "the hello frame comes first");
+            return frames.subList(1, frames.size());
         }
     }
 }
