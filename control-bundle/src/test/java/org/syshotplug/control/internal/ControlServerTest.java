@@ -42,6 +42,11 @@ class ControlServerTest {
             throw new IllegalArgumentException("bad device 'cpu:x': expected cpu:<number>");
         }
 
+        /** How a command without a session parameter (the sequencer's) finds who asked. */
+        public Object whoWithoutSession() {
+            return CommandSession.Utils.current().get(ControlServer.PRINCIPAL_VARIABLE);
+        }
+
         public Object who(CommandSession session) {
             return session.get(ControlServer.PRINCIPAL_VARIABLE) + " via " + session.get(ControlServer.ORIGIN_VARIABLE);
         }
@@ -111,6 +116,13 @@ class ControlServerTest {
         Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
 
         assertEquals(List.of("ouid:" + uid + " via shell", "x0"), ask("exec", "test:who"));
+    }
+
+    @Test
+    void aCommandWithoutASessionParameterFindsThePrincipalThroughTheCurrentSession() throws IOException {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+
+        assertEquals(List.of("ouid:" + uid, "x0"), ask("exec", "test:whoWithoutSession"));
     }
 
     @Test

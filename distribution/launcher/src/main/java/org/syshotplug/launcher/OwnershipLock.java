@@ -84,7 +84,8 @@ public final class OwnershipLock implements AutoCloseable {
                     + SysHotplugRuntime.rootMessage(e) + " (run as root, or set -D" + KERNEL_LOCKS_PROPERTY + "=DIR)", e);
         }
         return take(file, pid -> "the kernel under " + canonical + " is already driven by " + holder(pid)
-                + " (lock " + file + "): one runtime per kernel", " " + canonical + " " + dataDir.toAbsolutePath());
+                + holderData(file) + " (lock " + file + "): one runtime per kernel",
+                " " + canonical + " " + dataDir.toAbsolutePath());
     }
 
     static Path kernelLockDir() {
@@ -106,6 +107,19 @@ public final class OwnershipLock implements AutoCloseable {
             return end == 0 || end > 18 ? -1 : Long.parseLong(text.substring(0, end));
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /** ", data DIR" from a kernel lock file's "pid root data" text, or nothing. */
+    private static String holderData(Path lockFile) {
+        if (HELD.contains(lockFile.toAbsolutePath().normalize())) {
+            return "";
+        }
+        try {
+            String[] fields = Files.readString(lockFile, StandardCharsets.UTF_8).strip().split(" ", 3);
+            return fields.length == 3 ? " with data " + fields[2] : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 
