@@ -250,6 +250,10 @@ final class ControlServer implements AutoCloseable {
                 if (status != OK) {
                     return status;
                 }
+                if (out.checkError() || err.checkError()) {
+                    // The client has gone (Ctrl-C): what it submitted runs to its end, nothing after it.
+                    return FAILED;
+                }
             }
             return OK;
         } finally {
