@@ -133,15 +133,19 @@ public final class ControlClient {
                 case 'E' -> err.write(frame, 1, frame.length - 1);
                 case 'i' -> {
                     String info = new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8);
-                    if (info.startsWith("pid=")) {
-                        pid = Long.parseLong(info.substring(4).strip());
+                    if (info.matches("pid=[0-9]{1,18}")) {
+                        pid = Long.parseLong(info.substring(4));
                     }
                 }
                 case 'x' -> {
                     out.flush();
                     err.flush();
-                    return new Reply(Integer.parseInt(new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8).strip()),
-                            Optional.ofNullable(pid));
+                    String status = new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8).strip();
+                    if (!status.matches("[0-9]{1,3}")) {
+                        err.println("syshotplug: the service answered with a bad status '" + status + "'");
+                        return new Reply(Main.EXIT_FAILED, Optional.ofNullable(pid));
+                    }
+                    return new Reply(Integer.parseInt(status), Optional.ofNullable(pid));
                 }
                 default -> {
                     // a frame kind from a newer service: skip it
