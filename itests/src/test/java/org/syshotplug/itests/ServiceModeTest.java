@@ -103,6 +103,11 @@ class ServiceModeTest {
             Run java = run(command("-c", command), "java");
             assertEquals(java, shipped, command);
         }
+        Path script = Files.writeString(work.resolve("script.txt"),
+                "# a comment\n\n\thotplug:devices cpu  \r\nhotplug:nosuch\nhotplug:history\n");
+        Run shipped = cli("-f", script.toString());
+        assertEquals(run(command("-f", script.toString()), "java"), shipped, "-f");
+        assertEquals(1, shipped.status(), "stops at the failing command");
     }
 
     @Test

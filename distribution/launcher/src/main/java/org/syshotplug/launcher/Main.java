@@ -30,7 +30,7 @@ public final class Main {
               Starts SysHotplug (Apache Felix with the SysHotplug bundles) and opens the Gogo shell,
               or runs commands and exits. When a runtime already runs on the same data folder,
               -c and -f send the commands to it through DATA/control.sock instead of starting one
-              (plain -c with socat installed: without starting a JVM at all).
+              (with socat installed: without starting a JVM at all).
 
               -c, --command CMD    run one shell command and exit; repeat to run several in order
                                    (stops at the first failure), e.g. -c "hotplug:devices cpu"
