@@ -163,7 +163,7 @@ class ServiceModeTest {
         Process request = new ProcessBuilder(command("-c", "hotplug:offline cpu:1"))
                 .redirectOutput(work.resolve("request.out").toFile()).redirectError(work.resolve("request.err").toFile()).start();
         try {
-            awaitRunning("cpu:1");
+            awaitRunning("cpu:1", request);
 
             Run second = cli("--profile", "x86-acpi", "-c", "hotplug:devices cpu");
 
@@ -197,14 +197,16 @@ class ServiceModeTest {
     }
 
     /** Asks the service for its requests until one on the device is running (each ask is a real client start). */
-    private void awaitRunning(String device) throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
+    private void awaitRunning(String device, Process submitter) throws Exception {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < giveUp && submitter.isAlive()) {
             Run requests = cli("-c", "hotplug:requests");
             if (requests.out().lines().anyMatch(l -> l.contains(device) && l.contains("RUNNING"))) {
                 return;
             }
         }
-        throw new AssertionError("the request on " + device + " never showed as RUNNING");
+        throw new AssertionError("the request on " + device + " never showed as RUNNING: "
+                + Files.readString(work.resolve("request.out")) + Files.readString(work.resolve("request.err")));
     }
 
     private Run cli(String... args) throws Exception {
