@@ -23,9 +23,14 @@ public final class Main {
     public static final int EXIT_NOT_STARTED = 3;
 
     static final String USAGE = """
-            Usage: syshotplug [options]
+            Usage: syshotplug [options]                 the Gogo shell, or -c/-f commands
+                   syshotplug run [options]             the service, in the foreground (systemd)
+                   syshotplug status [--wait SECONDS]   is a service running on this data folder?
+                   syshotplug stop                      stop it and wait until it has exited
               Starts SysHotplug (Apache Felix with the SysHotplug bundles) and opens the Gogo shell,
-              or runs commands and exits.
+              or runs commands and exits. When a runtime already runs on the same data folder,
+              -c and -f send the commands to it through DATA/control.sock instead of starting one
+              (with socat installed: without starting a JVM at all).
 
               -c, --command CMD    run one shell command and exit; repeat to run several in order
                                    (stops at the first failure), e.g. -c "hotplug:devices cpu"
@@ -39,8 +44,9 @@ public final class Main {
               -v, --verbose        log at INFO (default WARN)
               -h, --help           this text
 
+                  --wait SECONDS   status: wait up to this long for the service to answer
             Exit status: 0 success; 1 a command failed (unknown command, bad argument, a request that
-            did not succeed); 2 bad usage; 3 the runtime did not start.
+            did not succeed); 2 bad usage; 3 the runtime did not start (status: not running).
             Configuration: HOME/etc/*.cfg (watched while running); jars dropped into HOME/deploy are
             installed and started, and uninstalled when deleted.
             """;
@@ -58,13 +64,18 @@ public final class Main {
     }
 
     /** Parsed command line. */
-    record Options(List<String> commands, Path script, String platform, String profile, Path home, Path data,
-            boolean quiet, boolean verbose, boolean help) {
+    record Options(String verb, List<String> commands, Path script, String platform, String profile, Path home,
+            Path data, boolean quiet, boolean verbose, boolean help, int waitSeconds) {
 
         boolean interactive() {
-            return commands.isEmpty() && script == null;
+            return verb == null && commands.isEmpty() && script == null;
         }
     }
+
+    static final String RUN = "run";
+    static final String STATUS = "status";
+    static final String STOP = "stop";
+    private static final Set<String> VERBS = Set.of(RUN, STATUS, STOP);
 
     static Options parse(String[] args) {
         List<String> commands = new ArrayList<>();
@@ -76,6 +87,8 @@ public final class Main {
         boolean quiet = false;
         boolean verbose = false;
         boolean help = false;
+        String verb = null;
+        int waitSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -93,13 +106,46 @@ public final class Main {
                 case "-q", "--quiet" -> quiet = true;
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
-                default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+                case "--wait" -> waitSeconds = seconds(value(args, ++i, a));
+                default -> {
+                    if (a.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+                    }
+                    if (!VERBS.contains(a)) {
+                        throw new IllegalArgumentException("unknown verb '" + a + "': expected run, status or stop (see --help)");
+                    }
+                    if (verb != null) {
+                        throw new IllegalArgumentException("give one verb, not '" + verb + "' and '" + a + "'");
+                    }
+                    verb = a;
+                }
             }
         }
         if (!commands.isEmpty() && script != null) {
             throw new IllegalArgumentException("give commands with -c or a script with -f, not both");
         }
-        return new Options(List.copyOf(commands), script, platform, profile, home, data, quiet, verbose, help);
+        if (verb != null && (!commands.isEmpty() || script != null)) {
+            throw new IllegalArgumentException("'" + verb + "' takes no -c/-f commands: send them with syshotplug -c while it runs");
+        }
+        if (waitSeconds > 0 && !STATUS.equals(verb)) {
+            throw new IllegalArgumentException("--wait goes with status");
+        }
+        if ((STATUS.equals(verb) || STOP.equals(verb)) && (platform != null || profile != null)) {
+            throw new IllegalArgumentException("'" + verb + "' asks the running service; --platform/--profile apply to a runtime being started");
+        }
+        return new Options(verb, List.copyOf(commands), script, platform, profile, home, data, quiet, verbose, help, waitSeconds);
+    }
+
+    private static int seconds(String text) {
+        try {
+            int s = Integer.parseInt(text);
+            if (s >= 0 && s <= 86_400) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // the message below names it
+        }
+        throw new IllegalArgumentException("invalid --wait '" + text + "': expected seconds, 0 to 86400");
     }
 
     private static String value(String[] args, int i, String option) {
@@ -123,6 +169,36 @@ public final class Main {
         } catch (IllegalArgumentException | IOException e) {
             err.println("syshotplug: " + e.getMessage());
             return EXIT_USAGE;
+        }
+        if (STATUS.equals(options.verb()) || STOP.equals(options.verb())
+                || (!options.interactive() && options.verb() == null && options.platform() == null && options.profile() == null)) {
+            Path data;
+            try {
+                data = dataDir(options);
+            } catch (IllegalArgumentException e) {
+                err.println("syshotplug: " + e.getMessage());
+                return EXIT_NOT_STARTED;
+            }
+            try {
+                ServiceControl control = new ServiceControl(data, out, err);
+                if (STATUS.equals(options.verb())) {
+                    return control.status(options.waitSeconds());
+                }
+                if (STOP.equals(options.verb())) {
+                    return control.stop();
+                }
+                // A runtime already on this folder runs the commands; else this process starts one.
+                var reply = new ControlClient(data).exec(commands, out, err);
+                if (reply.isPresent()) {
+                    return reply.get().status();
+                }
+            } catch (IOException e) {
+                err.println("syshotplug: the service on " + data + " failed to answer: " + e.getMessage());
+                return EXIT_FAILED;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return EXIT_FAILED;
+            }
         }
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.verbose() ? "info" : "warn");
@@ -153,7 +229,8 @@ public final class Main {
                 bannerOut.println(banner(runtime));
             }
             runtime.frameworkErrors().forEach(e -> err.println("warning: " + e));
-            if (options.interactive()) {
+            if (options.interactive() || RUN.equals(options.verb())) {
+                // The service ends on SIGTERM (the shutdown hook), `syshotplug stop`, or the console's exit.
                 runtime.awaitStop();
                 return EXIT_OK;
             }
@@ -174,6 +251,13 @@ public final class Main {
                 // already shutting down: the hook is running
             }
         }
+    }
+
+    /** The data folder a command line means: --data, else HOME/data. */
+    static Path dataDir(Options options) {
+        Path home = options.home() != null ? options.home() : defaultHome();
+        Path data = options.data() != null ? options.data() : home.resolve("data");
+        return data.toAbsolutePath().normalize();
     }
 
     static Config config(Options options) throws IOException {

@@ -70,23 +70,34 @@ public final class SysHotplugRuntime implements AutoCloseable {
     private final Config config;
     private final Framework framework;
     private final List<String> frameworkErrors;
+    /** The data folder's claim and, in linux mode, the kernel's; released after the framework stops. */
+    private final List<OwnershipLock> locks;
 
-    private SysHotplugRuntime(Config config, Framework framework, List<String> frameworkErrors) {
+    private SysHotplugRuntime(Config config, Framework framework, List<String> frameworkErrors, List<OwnershipLock> locks) {
         this.config = config;
         this.framework = framework;
         this.frameworkErrors = frameworkErrors;
+        this.locks = locks;
     }
 
     /**
      * Boots the framework and returns once {@code HotplugService} is registered.
      *
      * @throws LaunchException naming the bundles that did not start when the service does not appear
-     *                         within {@link Config#startTimeout()}
+     *                         within {@link Config#startTimeout()}, or the process that holds the data
+     *                         folder (or, in linux mode, the kernel)
      */
     public static SysHotplugRuntime start(Config config) throws LaunchException {
-        Framework framework = newFramework(config);
+        List<OwnershipLock> locks = claim(config);
+        Framework framework;
+        try {
+            framework = newFramework(config);
+        } catch (LaunchException | RuntimeException e) {
+            locks.forEach(OwnershipLock::close);
+            throw e;
+        }
         List<String> errors = new CopyOnWriteArrayList<>();
-        SysHotplugRuntime runtime = new SysHotplugRuntime(config, framework, errors);
+        SysHotplugRuntime runtime = new SysHotplugRuntime(config, framework, errors, locks);
         try {
             trace("framework created");
             framework.init();
@@ -210,7 +221,58 @@ public final class SysHotplugRuntime implements AutoCloseable {
             throw new IllegalStateException("could not stop the framework: " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // Only once nothing in the framework can write the journal or the kernel any more.
+            if (framework.getState() == Bundle.RESOLVED || framework.getState() == Bundle.INSTALLED
+                    || framework.getState() == Bundle.UNINSTALLED) {
+                locks.forEach(OwnershipLock::close);
+            }
         }
+    }
+
+    /**
+     * Takes the data folder and, when this runtime will drive a real kernel, that kernel: before the
+     * framework exists, so nothing reads the journal of a folder another process holds.
+     */
+    static List<OwnershipLock> claim(Config config) throws LaunchException {
+        List<OwnershipLock> held = new ArrayList<>();
+        held.add(OwnershipLock.data(config.dataDir()));
+        try {
+            Map<String, String> platform = platformSettings(config);
+            if ("linux".equals(platform.getOrDefault(Config.PLATFORM_MODE, "simulated"))) {
+                held.add(OwnershipLock.kernel(Path.of(platform.getOrDefault("root", "/")), config.dataDir()));
+            }
+        } catch (LaunchException | RuntimeException e) {
+            held.forEach(OwnershipLock::close);
+            throw e;
+        }
+        return held;
+    }
+
+    /**
+     * The platform configuration this start will give the platform bundle: {@code etc/}'s
+     * {@code org.syshotplug.platform.cfg} (FileInstall's properties format) under the launcher's
+     * overrides ({@code --platform}, {@code --profile}).
+     */
+    static Map<String, String> platformSettings(Config config) throws LaunchException {
+        Map<String, String> settings = new java.util.HashMap<>();
+        if (config.etcDir() != null) {
+            Path cfg = config.etcDir().resolve(Config.PLATFORM_PID + ".cfg");
+            if (Files.isRegularFile(cfg)) {
+                java.util.Properties p = new java.util.Properties();
+                try (InputStream in = Files.newInputStream(cfg)) {
+                    p.load(in);
+                } catch (IOException e) {
+                    throw new LaunchException("cannot read " + cfg + ": " + rootMessage(e), e);
+                }
+                p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).strip()));
+            }
+        }
+        Map<String, Object> overrides = config.configurations().get(Config.PLATFORM_PID);
+        if (overrides != null) {
+            overrides.forEach((k, v) -> settings.put(k, String.valueOf(v)));
+        }
+        return settings;
     }
 
     /** {@code -Dsyshotplug.startup.trace=true}: where start-up time goes, on stderr. */

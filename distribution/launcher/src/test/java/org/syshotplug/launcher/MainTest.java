@@ -86,6 +86,58 @@ class MainTest {
         assertTrue(text(err).contains("bundle folder"), text(err));
     }
 
+    @Test
+    void verbsAreParsedAndCannotTakeCommands() {
+        assertEquals("run", Main.parse(new String[] {"run", "--platform", "linux"}).verb());
+        assertEquals(7, Main.parse(new String[] {"status", "--wait", "7"}).waitSeconds());
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"run", "-c", "lb"}));
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"status", "stop"}));
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--wait", "3"}));
+    }
+
+    @Test
+    void unknownVerbIsNamed() {
+        int status = run("restart");
+
+        assertEquals(Main.EXIT_USAGE, status);
+        assertTrue(text(err).contains("'restart'") && text(err).contains("run, status or stop"), text(err));
+    }
+
+    @Test
+    void statusWithNoServiceSaysNotRunningWithStatusThree(@TempDir Path home) {
+        int status = run("--home", home.toString(), "status");
+
+        assertEquals(Main.EXIT_NOT_STARTED, status);
+        assertTrue(text(out).contains("not running"), text(out));
+    }
+
+    @Test
+    void stopWithNoServiceIsNotAnError(@TempDir Path home) {
+        assertEquals(Main.EXIT_OK, run("--home", home.toString(), "stop"));
+    }
+
+    @Test
+    void commandsGoToTheRunningServiceAndItsOutputAndStatusComeBack(@TempDir Path home) throws Exception {
+        Path socket = Files.createDirectories(home.resolve("data")).resolve(ControlClient.SOCKET);
+        try (FakeService service = new FakeService(socket, "otable line\nOprompt> \nealas\nx1\n")) {
+            int status = run("--home", home.toString(), "-c", "hotplug:devices cpu", "-c", "two\nlines");
+
+            assertEquals(1, status);
+            assertEquals("table line\nprompt> ", text(out));
+            assertEquals("alas\n", text(err));
+            assertEquals("SYSHOTPLUG/1 exec\nhotplug:devices cpu\ntwo\\nlines\n", service.request());
+        }
+    }
+
+    @Test
+    void aServiceThatHangsUpWithoutAStatusIsAFailure(@TempDir Path home) throws Exception {
+        Path socket = Files.createDirectories(home.resolve("data")).resolve(ControlClient.SOCKET);
+        try (FakeService service = new FakeService(socket, "opartial\n")) {
+            assertEquals(Main.EXIT_FAILED, run("--home", home.toString(), "-c", "lb"));
+            assertTrue(text(err).contains("before it gave a status"), text(err));
+        }
+    }
+
     private int run(String... args) {
         return Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
