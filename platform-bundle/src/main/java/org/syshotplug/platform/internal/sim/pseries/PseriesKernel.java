@@ -662,7 +662,11 @@ public final class PseriesKernel {
         return rc;
     }
 
-    /** The {@code count} consecutive LMBs from the one with {@code index}, or null when the range does not fit. */
+    /**
+     * get_lmb_range: the {@code count} consecutive LMBs from the one with {@code index}, or null when the
+     * range does not fit. 6.1 takes the count as an {@code int}, so 2^31 and above end before they
+     * start: an empty range, and the request succeeds doing nothing.
+     */
     private List<Lmb> range(long count, long index) {
         int start = -1;
         for (int i = 0; i < lmbs.size(); i++) {
@@ -671,7 +675,13 @@ public final class PseriesKernel {
                 break;
             }
         }
-        if (start < 0 || start + count > lmbs.size()) {
+        if (start < 0) {
+            return null;
+        }
+        if ((int) count < 0) {
+            return List.of();
+        }
+        if (start + count > lmbs.size()) {
             return null;
         }
         return lmbs.subList(start, (int) (start + count));
