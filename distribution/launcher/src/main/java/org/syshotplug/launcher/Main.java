@@ -3,12 +3,14 @@ package org.syshotplug.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -31,7 +33,8 @@ public final class Main {
                                    (stops at the first failure), e.g. -c "hotplug:devices cpu"
               -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
                   --platform MODE  simulated (default) or linux: drive this host's real kernel
-                  --profile NAME   the simulated machine: x86-acpi (default) or pseries
+                  --profile NAME   the simulated machine: x86-acpi (default), pseries (an LPAR) or
+                                   pseries-qemu (the QEMU guest the POWER differential test uses)
                   --home DIR       the distribution folder (default: the folder above bin/)
                   --data DIR       journal and framework cache (default: HOME/data); use a second one
                                    to run a command while another runtime holds HOME/data
@@ -49,6 +52,15 @@ public final class Main {
     private static final java.util.logging.Logger QUIET_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
 
     private static final Set<String> MODES = Set.of("simulated", "linux");
+
+    /**
+     * The platform bundle's simulated profiles (its {@code SimProfiles.KNOWN}; the launcher cannot see
+     * bundle classes). Checked here so a typo is one line before Felix starts, not a runtime without a machine.
+     */
+    static final List<String> PROFILES = List.of("x86-acpi", "pseries", "pseries-qemu");
+
+    /** The platform configuration file under HOME, whose mode and profile are checked like the options. */
+    static final String PLATFORM_CFG = "etc/org.syshotplug.platform.cfg";
 
     private Main() {
     }
@@ -87,7 +99,12 @@ public final class Main {
                         throw new IllegalArgumentException("unknown platform '" + platform + "': expected simulated or linux");
                     }
                 }
-                case "--profile" -> profile = value(args, ++i, a);
+                case "--profile" -> {
+                    profile = value(args, ++i, a);
+                    if (!PROFILES.contains(profile)) {
+                        throw new IllegalArgumentException(unknownProfile(profile));
+                    }
+                }
                 case "--home" -> home = Path.of(value(args, ++i, a));
                 case "--data" -> data = Path.of(value(args, ++i, a));
                 case "-q", "--quiet" -> quiet = true;
@@ -120,6 +137,7 @@ public final class Main {
                 return EXIT_OK;
             }
             commands = options.script() != null ? readScript(options.script()) : options.commands();
+            checkPlatformFile(options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("syshotplug: " + e.getMessage());
             return EXIT_USAGE;
@@ -173,6 +191,38 @@ public final class Main {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook is running
             }
+        }
+    }
+
+    private static String unknownProfile(String profile) {
+        return "unknown profile '" + profile + "': known profiles are " + String.join(", ", PROFILES);
+    }
+
+    /**
+     * Refuses a mode or profile in HOME/etc/org.syshotplug.platform.cfg that the platform bundle would
+     * refuse, unless the command line overrides it; a missing home or file is left to the start.
+     */
+    static void checkPlatformFile(Options options) throws IOException {
+        String home = options.home() != null ? options.home().toString() : System.getProperty("syshotplug.home");
+        if (home == null) {
+            return;
+        }
+        Path file = Path.of(home).resolve(PLATFORM_CFG);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Properties cfg = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            cfg.load(r);
+        }
+        String mode = cfg.getProperty("mode", "simulated").strip();
+        if (options.platform() == null && !MODES.contains(mode)) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": unknown mode '" + mode + "': expected simulated or linux");
+        }
+        String profile = cfg.getProperty("profile", "x86-acpi").strip();
+        boolean simulated = options.platform() != null ? options.platform().equals("simulated") : mode.equals("simulated");
+        if (options.profile() == null && simulated && !PROFILES.contains(profile)) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": " + unknownProfile(profile));
         }
     }
 
