@@ -145,6 +145,7 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.verbose() ? "info" : "warn");
         }
+        configureLogback(options);
         if (!options.verbose()) {
             // SPI Fly reports every provider it wires at INFO through java.util.logging.
             QUIET_JUL.setLevel(java.util.logging.Level.WARNING);
@@ -191,6 +192,25 @@ public final class Main {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook is running
             }
+        }
+    }
+
+    /**
+     * Points the distribution's Logback at HOME/etc/logback.xml (its file appender at HOME/log) and
+     * sets the console threshold, unless the caller set them; Logback reads them when the first
+     * bundle logs. Without its file Logback would log everything at DEBUG to the console.
+     */
+    static void configureLogback(Options options) {
+        String home = options.home() != null ? options.home().toString() : System.getProperty("syshotplug.home");
+        if (home != null && System.getProperty("logback.configurationFile") == null
+                && Files.isRegularFile(Path.of(home, "etc", "logback.xml"))) {
+            System.setProperty("logback.configurationFile", Path.of(home, "etc", "logback.xml").toString());
+        }
+        if (home != null && System.getProperty("syshotplug.log.dir") == null) {
+            System.setProperty("syshotplug.log.dir", Path.of(home, "log").toString());
+        }
+        if (System.getProperty("syshotplug.console.level") == null) {
+            System.setProperty("syshotplug.console.level", options.verbose() ? "INFO" : "WARN");
         }
     }
 
