@@ -8,9 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# command that proves the package is there -> Debian package that brings it, and who needs it
+# file or command that proves the package is there : Debian package that brings it : who needs it
 packages=(
   "qemu-system-ppc64:qemu-system-ppc:the POWER guest differential run (rtas-bundle PseriesGuestDifferentialTest)"
+  "/usr/share/seabios/vgabios-stdvga.bin:seabios:the POWER guest (QEMU's default VGA ROM, a recommendation of qemu-system-ppc)"
   "numactl:numactl:the NUMA node tests"
   "lsmem:util-linux:the lsmem comparison (memory-bundle LsmemAgainstUtilLinuxTest)"
 )
@@ -20,7 +21,8 @@ install_test_packages() {
   local need=() why=() entry cmd pkg what
   for entry in "${packages[@]}"; do
     IFS=: read -r cmd pkg what <<<"$entry"
-    command -v "$cmd" >/dev/null 2>&1 || { need+=("$pkg"); why+=("$pkg ($what)"); }
+    if [ "${cmd#/}" != "$cmd" ]; then [ -e "$cmd" ]; else command -v "$cmd" >/dev/null 2>&1; fi \
+      || { need+=("$pkg"); why+=("$pkg ($what)"); }
   done
   [ ${#need[@]} -gt 0 ] || return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
