@@ -244,6 +244,47 @@ public final class Main {
         if (options.profile() == null && simulated && !PROFILES.contains(profile)) {
             throw new IllegalArgumentException(PLATFORM_CFG + ": " + unknownProfile(profile));
         }
+        if (simulated) {
+            checkSizes(cfg);
+        }
+    }
+
+    /**
+     * The simulated machine's sizes, by the platform bundle's rules (its SimConfig), so a typo is one
+     * line now instead of a runtime that waits for a machine the bundle refused to build.
+     */
+    private static void checkSizes(Properties cfg) {
+        int cpus = number(cfg, "cpus", 4, 1, 1024);
+        int possible = number(cfg, "possibleCpus", 0, 0, 1024);
+        int blocks = number(cfg, "memoryBlocks", 16, 1, 8192);
+        number(cfg, "nodes", 1, 1, Math.min(cpus, blocks));
+        if (possible != 0 && possible < cpus) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": possibleCpus " + possible + " is below cpus " + cpus
+                    + " (0 means the same as cpus)");
+        }
+        String size = cfg.getProperty("blockSizeBytes", "134217728").strip();
+        long bytes;
+        try {
+            bytes = Long.parseLong(size);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes <= 0 || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": blockSizeBytes '" + size + "' is not a power of two");
+        }
+    }
+
+    private static int number(Properties cfg, String key, int fallback, int min, int max) {
+        String v = cfg.getProperty(key, Integer.toString(fallback)).strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the range
+        }
+        throw new IllegalArgumentException(PLATFORM_CFG + ": " + key + " '" + v + "' is not a number from " + min + " to " + max);
     }
 
     static Config config(Options options) throws IOException {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,40 @@ class PlatformArgumentsTest {
         assertEquals(Main.EXIT_USAGE, run("--home", home.toString(), "-c", "lb"));
         assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: unknown mode 'real': expected simulated or linux\n",
                 errText());
+    }
+
+    @Test
+    void impossibleSizesInThePlatformFileAreOneLine(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve(Main.PLATFORM_CFG), "mode = simulated\ncpus = 0\n");
+
+        assertEquals(Main.EXIT_USAGE, run("--home", home.toString(), "-c", "lb"));
+        assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: cpus '0' is not a number from 1 to 1024\n", errText());
+
+        Files.writeString(home.resolve(Main.PLATFORM_CFG), "blockSizeBytes = 100\n");
+        err.reset();
+        assertEquals(Main.EXIT_USAGE, run("--home", home.toString(), "-c", "lb"));
+        assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: blockSizeBytes '100' is not a power of two\n", errText());
+    }
+
+    @Test
+    void theShippedPlatformFileIsAccepted() throws Exception {
+        Path shipped = Path.of("..", "src", "main", "dist", "etc", "org.syshotplug.platform.cfg");
+        Properties cfg = new Properties();
+        try (java.io.Reader r = Files.newBufferedReader(shipped)) {
+            cfg.load(r);
+        }
+        assertEquals("simulated", cfg.getProperty("mode").strip());
+        Path home = Files.createTempDirectory("syshotplug-home");
+        try {
+            Files.createDirectories(home.resolve("etc"));
+            Files.copy(shipped, home.resolve(Main.PLATFORM_CFG));
+            Main.checkPlatformFile(Main.parse(new String[] {"--home", home.toString()}));
+        } finally {
+            Files.delete(home.resolve(Main.PLATFORM_CFG));
+            Files.delete(home.resolve("etc"));
+            Files.delete(home);
+        }
     }
 
     @Test
