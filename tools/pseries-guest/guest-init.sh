@@ -30,6 +30,7 @@ while IFS= read -r line; do
       echo "STEP [${line#!}] -> rc=$rc stderr=$(sed 's/.*: //' /tmp/err)"; kmsg; continue ;;
   esac
   case "$line" in
+    '<empty>') s="" ;;
     *'\n') s="${line%\\n}
 " ;;
     *) s="$line" ;;

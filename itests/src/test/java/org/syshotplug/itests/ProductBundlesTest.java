@@ -6,8 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -262,20 +260,13 @@ public class ProductBundlesTest {
 
     @Test
     public void slf4jLineFromTheSequencerBundleReachesTheProvider() throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        // slf4j-simple looks System.err up at every line, so the sequencer's output lands here.
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            Bundle logged = context.installBundle(TestBundles.handler("itest.logged", CpuThreeVeto.class)
-                    .phase("validate").priority(HandlerProperties.APPLICATION).build());
-            logged.start();
-            logged.uninstall();
-        } finally {
-            System.setErr(stderr);
-        }
+        Bundle logged = context.installBundle(TestBundles.handler("itest.logged", CpuThreeVeto.class)
+                .phase("validate").priority(HandlerProperties.APPLICATION).build());
+        logged.start();
+        logged.uninstall();
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        // slf4j-simple writes each line to RuntimeOptions.SLF4J_LOG as it logs it (no buffer).
+        String log = java.nio.file.Files.readString(RuntimeOptions.SLF4J_LOG, StandardCharsets.UTF_8);
         assertTrue("the sequencer logged the handler joining and leaving through SLF4J: " + log,
                 log.lines().anyMatch(l -> l.contains("INFO org.syshotplug.sequencer") && l.contains("itest.logged")
                         && l.contains("left the chain")));

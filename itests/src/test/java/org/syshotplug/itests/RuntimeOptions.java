@@ -23,6 +23,9 @@ public final class RuntimeOptions {
     static final Path RUNTIME_BUNDLES = Path.of(System.getProperty("syshotplug.itest.bundles", "target/bundles")).toAbsolutePath();
     static final Path WORK = Path.of(System.getProperty("syshotplug.itest.work", "target/itest-work")).toAbsolutePath();
 
+    /** Where the bundles' SLF4J lines go (INFO and up), so the build's output holds none of them. */
+    static final Path SLF4J_LOG = WORK.resolve("slf4j.log");
+
     public static final String CPU_BUNDLE = "org.syshotplug.cpu";
 
     private RuntimeOptions() {
@@ -37,6 +40,7 @@ public final class RuntimeOptions {
                         System.getProperty("org.ops4j.pax.url.mvn.localRepository",
                                 System.getProperty("user.home") + "/.m2/repository")),
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
+                systemProperty("org.slf4j.simpleLogger.logFile").value(slf4jLog()),
                 systemProperty("syshotplug.itest.work").value(WORK.toString()),
                 systemProperty("syshotplug.itest.root").value(ROOT.toString()),
                 runtimeBundle("org.apache.aries.spifly.dynamic.framework.extension").noStart(),
@@ -55,6 +59,15 @@ public final class RuntimeOptions {
                 reactorBundle("framework-api"),
                 junitBundles(),
                 cleanCaches(true));
+    }
+
+    private static String slf4jLog() {
+        try {
+            java.nio.file.Files.createDirectories(WORK);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return SLF4J_LOG.toString();
     }
 
     /** The product's bundle modules (start level 3 in the distribution): a new bundle is one more name here. */

@@ -20,6 +20,8 @@ import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
 class AcpiLiveReadOnlyTest {
 
     static LinuxSystemFiles realMachine() {
+        Assumptions.assumeFalse("false".equals(System.getProperty("syshotplug.live")) || "0".equals(System.getenv("SYSHOTPLUG_LIVE")),
+                "skipped: live tests turned off (SYSHOTPLUG_LIVE=0 or -Dsyshotplug.live=false)");
         Assumptions.assumeTrue(Files.isReadable(Path.of(KernelPaths.MADT)) && Files.isDirectory(Path.of(KernelPaths.ACPI_DEVICES)),
                 "skipped: not root or not an ACPI machine (" + KernelPaths.MADT + " unreadable)");
         return new LinuxSystemFiles(Path.of("/"));

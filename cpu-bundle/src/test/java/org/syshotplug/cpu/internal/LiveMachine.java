@@ -22,6 +22,8 @@ final class LiveMachine {
     }
 
     static void assumeLive() throws IOException {
+        Assumptions.assumeFalse("false".equals(System.getProperty("syshotplug.live")) || "0".equals(System.getenv("SYSHOTPLUG_LIVE")),
+                "skipped: live tests turned off (SYSHOTPLUG_LIVE=0 or -Dsyshotplug.live=false)");
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean writable = Files.isDirectory(Path.of("/sys/devices/system/cpu"))
                 && !Files.getFileStore(Path.of("/sys")).isReadOnly() && Files.isWritable(CPU1_ONLINE);

@@ -3,12 +3,14 @@ package org.syshotplug.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -36,7 +38,9 @@ public final class Main {
                                    (stops at the first failure), e.g. -c "hotplug:devices cpu"
               -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
                   --platform MODE  simulated (default) or linux: drive this host's real kernel
-                  --profile NAME   the simulated machine: x86-acpi (default) or pseries
+                  --profile NAME   the simulated machine: x86-acpi (default), x86-acpi-numa (two NUMA
+                                   nodes, node 1 an ejectable ACPI container), pseries (an LPAR) or
+                                   pseries-qemu (the QEMU guest the POWER differential test uses)
                   --home DIR       the distribution folder (default: the folder above bin/)
                   --data DIR       journal and framework cache (default: HOME/data); use a second one
                                    to run a command while another runtime holds HOME/data
@@ -55,6 +59,15 @@ public final class Main {
     private static final java.util.logging.Logger QUIET_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
 
     private static final Set<String> MODES = Set.of("simulated", "linux");
+
+    /**
+     * The platform bundle's simulated profiles (its {@code SimProfiles.KNOWN}; the launcher cannot see
+     * bundle classes). Checked here so a typo is one line before Felix starts, not a runtime without a machine.
+     */
+    static final List<String> PROFILES = List.of("x86-acpi", "x86-acpi-numa", "pseries", "pseries-qemu");
+
+    /** The platform configuration file under HOME, whose mode and profile are checked like the options. */
+    static final String PLATFORM_CFG = "etc/org.syshotplug.platform.cfg";
 
     private Main() {
     }
@@ -100,7 +113,12 @@ public final class Main {
                         throw new IllegalArgumentException("unknown platform '" + platform + "': expected simulated or linux");
                     }
                 }
-                case "--profile" -> profile = value(args, ++i, a);
+                case "--profile" -> {
+                    profile = value(args, ++i, a);
+                    if (!PROFILES.contains(profile)) {
+                        throw new IllegalArgumentException(unknownProfile(profile));
+                    }
+                }
                 case "--home" -> home = Path.of(value(args, ++i, a));
                 case "--data" -> data = Path.of(value(args, ++i, a));
                 case "-q", "--quiet" -> quiet = true;
@@ -166,6 +184,7 @@ public final class Main {
                 return EXIT_OK;
             }
             commands = options.script() != null ? readScript(options.script()) : options.commands();
+            checkPlatformFile(options);
         } catch (IllegalArgumentException | IOException e) {
             err.println("syshotplug: " + e.getMessage());
             return EXIT_USAGE;
@@ -203,6 +222,7 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.verbose() ? "info" : "warn");
         }
+        configureLogback(options);
         if (!options.verbose()) {
             // SPI Fly reports every provider it wires at INFO through java.util.logging.
             QUIET_JUL.setLevel(java.util.logging.Level.WARNING);
@@ -258,6 +278,98 @@ public final class Main {
         Path home = options.home() != null ? options.home() : defaultHome();
         Path data = options.data() != null ? options.data() : home.resolve("data");
         return data.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Points the distribution's Logback at HOME/etc/logback.xml (its file appender at HOME/log) and
+     * sets the console threshold, unless the caller set them; Logback reads them when the first
+     * bundle logs. Without its file Logback would log everything at DEBUG to the console.
+     */
+    static void configureLogback(Options options) {
+        String home = options.home() != null ? options.home().toString() : System.getProperty("syshotplug.home");
+        if (home != null && System.getProperty("logback.configurationFile") == null
+                && Files.isRegularFile(Path.of(home, "etc", "logback.xml"))) {
+            System.setProperty("logback.configurationFile", Path.of(home, "etc", "logback.xml").toString());
+        }
+        if (home != null && System.getProperty("syshotplug.log.dir") == null) {
+            System.setProperty("syshotplug.log.dir", Path.of(home, "log").toString());
+        }
+        if (System.getProperty("syshotplug.console.level") == null) {
+            System.setProperty("syshotplug.console.level", options.verbose() ? "INFO" : "WARN");
+        }
+    }
+
+    private static String unknownProfile(String profile) {
+        return "unknown profile '" + profile + "': known profiles are " + String.join(", ", PROFILES);
+    }
+
+    /**
+     * Refuses a mode or profile in HOME/etc/org.syshotplug.platform.cfg that the platform bundle would
+     * refuse, unless the command line overrides it; a missing home or file is left to the start.
+     */
+    static void checkPlatformFile(Options options) throws IOException {
+        String home = options.home() != null ? options.home().toString() : System.getProperty("syshotplug.home");
+        if (home == null) {
+            return;
+        }
+        Path file = Path.of(home).resolve(PLATFORM_CFG);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Properties cfg = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            cfg.load(r);
+        }
+        String mode = cfg.getProperty("mode", "simulated").strip();
+        if (options.platform() == null && !MODES.contains(mode)) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": unknown mode '" + mode + "': expected simulated or linux");
+        }
+        String profile = cfg.getProperty("profile", "x86-acpi").strip();
+        boolean simulated = options.platform() != null ? options.platform().equals("simulated") : mode.equals("simulated");
+        if (options.profile() == null && simulated && !PROFILES.contains(profile)) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": " + unknownProfile(profile));
+        }
+        if (simulated) {
+            checkSizes(cfg);
+        }
+    }
+
+    /**
+     * The simulated machine's sizes, by the platform bundle's rules (its SimConfig), so a typo is one
+     * line now instead of a runtime that waits for a machine the bundle refused to build.
+     */
+    private static void checkSizes(Properties cfg) {
+        int cpus = number(cfg, "cpus", 4, 1, 1024);
+        int possible = number(cfg, "possibleCpus", 0, 0, 1024);
+        int blocks = number(cfg, "memoryBlocks", 16, 1, 8192);
+        number(cfg, "nodes", 1, 1, Math.min(cpus, blocks));
+        if (possible != 0 && possible < cpus) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": possibleCpus " + possible + " is below cpus " + cpus
+                    + " (0 means the same as cpus)");
+        }
+        String size = cfg.getProperty("blockSizeBytes", "134217728").strip();
+        long bytes;
+        try {
+            bytes = Long.parseLong(size);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes <= 0 || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException(PLATFORM_CFG + ": blockSizeBytes '" + size + "' is not a power of two");
+        }
+    }
+
+    private static int number(Properties cfg, String key, int fallback, int min, int max) {
+        String v = cfg.getProperty(key, Integer.toString(fallback)).strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the range
+        }
+        throw new IllegalArgumentException(PLATFORM_CFG + ": " + key + " '" + v + "' is not a number from " + min + " to " + max);
     }
 
     static Config config(Options options) throws IOException {

@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syshotplug.platform.internal.sim.SimProfiles;
 
 /**
  * Enables the platform component the configured mode asks for and disables the other, so exactly
@@ -33,10 +34,19 @@ public class PlatformModeSelector {
             enable = LinuxPlatform.NAME;
             disable = SimulatedPlatform.NAME;
         } else if (SIMULATED.equals(mode)) {
+            String refused = refusal(config);
+            if (refused != null) {
+                // One line instead of SCR's activation stack traces; the machine stays unregistered.
+                LOG.warn("{}: {}; no SystemFiles registered; fix {}.cfg", PlatformConfig.PID, refused, PlatformConfig.PID);
+                context.disableComponent(LinuxPlatform.NAME);
+                context.disableComponent(SimulatedPlatform.NAME);
+                return;
+            }
             enable = SimulatedPlatform.NAME;
             disable = LinuxPlatform.NAME;
         } else {
-            LOG.error("{} mode '{}' is neither 'linux' nor 'simulated': no SystemFiles registered; fix {}.cfg",
+            // WARN: a user's typo, not a fault of the runtime; one line, nothing half-started.
+            LOG.warn("{} mode '{}' is neither 'linux' nor 'simulated': no SystemFiles registered; fix {}.cfg",
                     PlatformConfig.PID, mode, PlatformConfig.PID);
             context.disableComponent(LinuxPlatform.NAME);
             context.disableComponent(SimulatedPlatform.NAME);
@@ -45,5 +55,15 @@ public class PlatformModeSelector {
         context.disableComponent(disable);
         context.enableComponent(enable);
         LOG.info("platform mode {}", mode);
+    }
+
+    /** Why the simulated machine of {@code config} cannot be built (unknown profile, bad sizes), or null. */
+    static String refusal(PlatformConfig config) {
+        try {
+            SimProfiles.byName(SimulatedPlatform.toSimConfig(config).profile());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 }

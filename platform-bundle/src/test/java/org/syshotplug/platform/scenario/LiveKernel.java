@@ -31,8 +31,8 @@ final class LiveKernel implements AutoCloseable {
 
     /** Why a live run cannot happen here, or null when it can. */
     static String whyNot() {
-        if ("false".equals(System.getProperty("syshotplug.live"))) {
-            return "disabled with -Dsyshotplug.live=false";
+        if ("false".equals(System.getProperty("syshotplug.live")) || "0".equals(System.getenv("SYSHOTPLUG_LIVE"))) {
+            return "live tests turned off (SYSHOTPLUG_LIVE=0 or -Dsyshotplug.live=false)";
         }
         if (!"root".equals(System.getProperty("user.name"))) {
             return "not root";

@@ -1,14 +1,22 @@
 package org.syshotplug.platform.internal.sim;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds a {@link SimProfile} by name: the profiles registered here, then the convention
  * {@code org.syshotplug.platform.internal.sim.<name>.<Name>Profile} (so {@code pseries} is
- * {@code org.syshotplug.platform.internal.sim.pseries.PseriesProfile}), loaded from this bundle.
+ * {@code org.syshotplug.platform.internal.sim.pseries.PseriesProfile}, and {@code pseries-qemu}, a
+ * variant in the same package, {@code ...sim.pseries.PseriesQemuProfile}), loaded from this bundle.
  */
 public final class SimProfiles {
+
+    /**
+     * The profiles this bundle ships, for messages and for checking a name without building a machine.
+     * The launcher keeps the same list to refuse a bad {@code --profile} before the framework starts.
+     */
+    public static final List<String> KNOWN = List.of("x86-acpi", "x86-acpi-numa", "pseries", "pseries-qemu");
 
     private static final Map<String, SimProfile> REGISTERED = new ConcurrentHashMap<>();
 
@@ -30,9 +38,12 @@ public final class SimProfiles {
         if (known != null) {
             return known;
         }
-        if (name != null && name.matches("[a-z][a-z0-9]*")) {
-            String cls = SimProfiles.class.getPackageName() + "." + name + "."
-                    + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Profile";
+        if (name != null && name.matches("[a-z][a-z0-9]*(-[a-z][a-z0-9]*)?")) {
+            StringBuilder simpleName = new StringBuilder();
+            for (String part : name.split("-")) {
+                simpleName.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+            String cls = SimProfiles.class.getPackageName() + "." + name.split("-")[0] + "." + simpleName + "Profile";
             try {
                 Object p = Class.forName(cls, true, SimProfiles.class.getClassLoader())
                         .getDeclaredConstructor().newInstance();
@@ -45,6 +56,6 @@ public final class SimProfiles {
             }
         }
         throw new IllegalArgumentException("unknown simulated profile '" + name + "': known profiles are "
-                + REGISTERED.keySet() + " and pseries when its package is present");
+                + String.join(", ", KNOWN));
     }
 }

@@ -127,6 +127,10 @@ public final class PseriesKernel {
 
     /** dlpar_store: parse, then handle_dlpar_errorlog; the errno of the write on failure. */
     void store(String buf) throws KernelErrno {
+        if (buf.isEmpty()) {
+            // sysfs_kf_write returns 0 for a 0-byte write before any store method runs.
+            return;
+        }
         int[] elog = new int[5]; // resource, action, id_type, first id, second id
         int rc = parse(buf, elog);
         if (rc == 0) {
@@ -591,14 +595,14 @@ public final class PseriesKernel {
     }
 
     private int memAddByCount(long count) {
-        pr("pseries-hotplug-mem: Attempting to hot-add " + count + " LMB(s)");
+        pr("pseries-hotplug-mem: Attempting to hot-add " + asPrintfD(count) + " LMB(s)");
         if (count == 0) {
             return EINVAL;
         }
         long available = lmbs.stream().filter(l -> l.drc != null && (l.flags & (DRCONF_RESERVED | DRCONF_ASSIGNED)) == 0)
                 .limit(count).count();
+        // Unlike remove_by_count, 6.1's add_by_count refuses a short supply without a message.
         if (available < count) {
-            pr("pseries-hotplug-mem: Not enough LMBs available (" + available + " of " + count + ") to satisfy request");
             return EINVAL;
         }
         List<Lmb> added = new ArrayList<>();
@@ -658,7 +662,11 @@ public final class PseriesKernel {
         return rc;
     }
 
-    /** The {@code count} consecutive LMBs from the one with {@code index}, or null when the range does not fit. */
+    /**
+     * get_lmb_range: the {@code count} consecutive LMBs from the one with {@code index}, or null when the
+     * range does not fit. 6.1 takes the count as an {@code int}, so 2^31 and above end before they
+     * start: an empty range, and the request succeeds doing nothing.
+     */
     private List<Lmb> range(long count, long index) {
         int start = -1;
         for (int i = 0; i < lmbs.size(); i++) {
@@ -667,7 +675,13 @@ public final class PseriesKernel {
                 break;
             }
         }
-        if (start < 0 || start + count > lmbs.size()) {
+        if (start < 0) {
+            return null;
+        }
+        if ((int) count < 0) {
+            return List.of();
+        }
+        if (start + count > lmbs.size()) {
             return null;
         }
         return lmbs.subList(start, (int) (start + count));
@@ -723,13 +737,14 @@ public final class PseriesKernel {
     }
 
     private int memRemoveByCount(long count) {
-        pr("pseries-hotplug-mem: Attempting to hot-remove " + count + " LMB(s)");
+        pr("pseries-hotplug-mem: Attempting to hot-remove " + asPrintfD(count) + " LMB(s)");
         if (count == 0) {
             return EINVAL;
         }
         long removable = lmbs.stream().filter(l -> l.drc != null && l.removable()).limit(count).count();
         if (removable < count) {
-            pr("pseries-hotplug-mem: Not enough LMBs available (" + removable + " of " + count + ") to satisfy request");
+            pr("pseries-hotplug-mem: Not enough LMBs available (" + removable + " of " + asPrintfD(count)
+                    + ") to satisfy request");
             return EINVAL;
         }
         List<Lmb> removed = new ArrayList<>();
@@ -808,6 +823,11 @@ public final class PseriesKernel {
                     + l.drc.indexHex() + ") was hot-removed");
         }
         return 0;
+    }
+
+    /** A u32 count as the by-count messages print it: their format is {@code %d}, so 2^31 and above come out negative. */
+    static String asPrintfD(long u32) {
+        return Integer.toString((int) u32);
     }
 
     private void pr(String line) {
