@@ -14,6 +14,7 @@ packages=(
   "/usr/share/seabios/vgabios-stdvga.bin:seabios:the POWER guest (QEMU's default VGA ROM, a recommendation of qemu-system-ppc)"
   "numactl:numactl:the NUMA node tests"
   "lsmem:util-linux:the lsmem comparison (memory-bundle LsmemAgainstUtilLinuxTest)"
+  "socat:socat:the service's fast local client (distribution ServiceModeTest; bin/syshotplug falls back to Java without it)"
 )
 
 install_test_packages() {
