@@ -134,6 +134,21 @@ class PseriesStateFileTest {
     }
 
     @Test
+    void aCoreOfTwoThreadsComesBackWithBothCpusAndTheirOwnOnlineState() throws Exception {
+        SimConfig smt2 = LPAR.toBuilder().extra(PseriesProfile.THREADS, "2").build();
+        Kept before = new Kept(smt2);
+        assertNull(before.dlpar("cpu add index 0x10000003"));
+        assertNull(before.write(KernelPaths.cpu(5, "online"), "0"));
+
+        Kept after = new Kept(smt2);
+
+        assertEquals(MachineStateFile.snapshot(before.machine), MachineStateFile.snapshot(after.machine));
+        assertTrue(MachineStateFile.snapshot(after.machine).contains("core 0x10000003 6 4,5"));
+        assertEquals("0-4", after.machine.readValue(KernelPaths.CPU_ROOT + "/online"));
+        assertEquals("7", after.machine.readValue(KernelPaths.cpu(5, "physical_id")));
+    }
+
+    @Test
     void hypervisorSideOfAQemuGuestSurvives() throws Exception {
         Kept before = new Kept(PseriesProfile.qemuGuest());
         assertNull(before.machine.tree().model(PseriesHypervisor.class).plugDimm(0x8000000aL, 2));
