@@ -7,7 +7,8 @@ import java.util.List;
  * Machine state that lives outside the kernel's files (the hypervisor's DRCs, the device tree a
  * profile keeps) and that {@link MachineStateFile} must keep too, or a restarted machine would show
  * firmware that never gave the partition anything. A profile registers one with
- * {@link SysfsTree#register(Class, Object)}; both methods run under the tree lock.
+ * {@link SysfsTree#register(Class, Object)}. {@link #save} runs under the tree lock; {@link #restore}
+ * takes it for its changes.
  */
 public interface FirmwareState {
 
