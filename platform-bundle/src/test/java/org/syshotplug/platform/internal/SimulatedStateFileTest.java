@@ -1,5 +1,6 @@
 package org.syshotplug.platform.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syshotplug.api.Errno;
 import org.syshotplug.platform.SystemFileException;
+import org.syshotplug.platform.internal.sim.MachineStateFile;
 
 /** The optional {@code stateFile} of the simulated platform: the machine survives its process. */
 class SimulatedStateFileTest {
@@ -51,6 +53,49 @@ class SimulatedStateFileTest {
         assertFalse(after.exists("/sys/bus/acpi/devices/ACPI0004:00"), "container stays ejected");
         assertFalse(after.exists("/sys/devices/system/memory/memory12"), "its blocks stay gone");
         assertEquals("0-1", after.readValue("/sys/devices/system/cpu/present"));
+    }
+
+    @Test
+    void pseriesDlparSurvivesARestartAndItsUndoReleasesTheDrcs() throws Exception {
+        Path state = dir.resolve("machine.state");
+        Map<String, Object> lpar = Map.of("stateFile", state.toString(), "profile", "pseries", "cpus", 2,
+                "possibleCpus", 8);
+        SimulatedPlatform before = new SimulatedPlatform();
+        before.activate(PlatformComponentsTest.config(lpar));
+        String dynamicMemory = "/proc/device-tree/ibm,dynamic-reconfiguration-memory/ibm,dynamic-memory-v2";
+        byte[] boot = before.readBytes(dynamicMemory);
+        // Default sizes: 16 boot LMBs, DRCs 0x80000010 and 0x80000011 assigned at boot; 2 blocks per LMB.
+        before.write("/sys/kernel/dlpar", "memory add count 2");
+        before.write("/sys/kernel/dlpar", "cpu add index 0x10000002");
+
+        SimulatedPlatform after = new SimulatedPlatform();
+        after.activate(PlatformComponentsTest.config(lpar));
+
+        assertEquals(MachineStateFile.snapshot(before.machine()), MachineStateFile.snapshot(after.machine()));
+        assertEquals("online", after.readValue("/sys/devices/system/memory/memory39/state"));
+        assertEquals("0-2", after.readValue("/sys/devices/system/cpu/online"));
+        after.write("/sys/kernel/dlpar", "cpu remove index 0x10000002");
+        after.write("/sys/kernel/dlpar", "memory remove index 0x80000013");
+        after.write("/sys/kernel/dlpar", "memory remove index 0x80000012");
+
+        SimulatedPlatform third = new SimulatedPlatform();
+        third.activate(PlatformComponentsTest.config(lpar));
+        assertArrayEquals(boot, third.readBytes(dynamicMemory));
+        assertFalse(third.exists("/sys/devices/system/memory/memory36"));
+        assertFalse(third.exists("/proc/device-tree/cpus/PowerPC,POWER9@2"));
+    }
+
+    @Test
+    void x86FileOfFormatOneStillLoads() throws Exception {
+        Path state = dir.resolve("machine.state");
+        Files.writeString(state, "cpu 1 0\nmemory 5 offline\nmemory 6 online Movable\nacpi ACPI0007:03 1\n");
+
+        SimulatedPlatform after = platform(state);
+
+        assertEquals("0", after.readValue("/sys/devices/system/cpu/cpu1/online"));
+        assertEquals("offline", after.readValue("/sys/devices/system/memory/memory5/state"));
+        assertEquals("Movable", after.readValue("/sys/devices/system/memory/memory6/valid_zones"));
+        assertTrue(Files.readString(state).startsWith("format 2\ncpu 1 0\n"), "rewritten in the new format");
     }
 
     @Test

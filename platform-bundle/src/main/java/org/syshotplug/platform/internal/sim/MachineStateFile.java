@@ -19,17 +19,26 @@ import org.syshotplug.platform.SystemFileException;
 /**
  * The simulated machine's device state kept in a file, so a simulated machine survives its process
  * like a real kernel survives a crash of the management process: CPU online, memory block state and
- * zone, and which ACPI objects are present. {@link #save} runs after every successful write and
- * returns only once the file is on disk (written aside, forced, renamed over the old one), so a
- * write that returned is never lost and a crash leaves the old or the new file, whole.
+ * zone, which ACPI objects are present, and the firmware side a profile registers as
+ * {@link FirmwareState} (pseries: DRCs, LMB flags, configured cores). {@link #save} runs after every
+ * successful write and returns only once the file is on disk (written aside, forced, renamed over the
+ * old one), so a write that returned is never lost and a crash leaves the old or the new file, whole.
  *
  * <pre>
+ * format 2                (absent in files of format 1, which had no firmware lines; read the same)
  * cpu 2 0                 (cpuN/online)
  * memory 12 online Movable  (state, and for an online block its zone as valid_zones shows it)
  * acpi ACPI0004:00 0      (1 present, 0 absent: ejected, or an empty slot never inserted)
+ * drc ..., lmb ..., core ...  (the profile's FirmwareState lines)
  * </pre>
+ *
+ * The first two words of a line name what it describes and appear once, so tools may read the file
+ * as a map; lines are read in any order.
  */
 public final class MachineStateFile {
+
+    /** The format this class writes; 1 had no {@code format} line and no firmware lines. */
+    public static final int FORMAT = 2;
 
     private final Path file;
 
@@ -45,6 +54,7 @@ public final class MachineStateFile {
     public static List<String> snapshot(SimulatedMachine machine) {
         return machine.tree().locked(() -> {
             List<String> lines = new ArrayList<>();
+            lines.add("format " + FORMAT);
             try {
                 for (String name : machine.list(KernelPaths.CPU_ROOT)) {
                     int id = number(name, "cpu");
@@ -70,6 +80,10 @@ public final class MachineStateFile {
                 for (String name : new TreeSet<>(acpi.firmwareObjects())) {
                     lines.add("acpi " + name + " " + (acpi.isPresent(name) ? 1 : 0));
                 }
+            }
+            FirmwareState firmware = machine.tree().model(FirmwareState.class);
+            if (firmware != null) {
+                lines.addAll(firmware.save());
             }
             return lines;
         });
@@ -110,14 +124,40 @@ public final class MachineStateFile {
         Map<Integer, String> cpus = new TreeMap<>();
         Map<Integer, String[]> blocks = new TreeMap<>();
         Map<String, Boolean> acpiPresent = new TreeMap<>();
+        FirmwareState firmware = machine.tree().model(FirmwareState.class);
+        List<String[]> firmwareLines = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String[] f = line.strip().split(" ");
-            switch (f[0]) {
-                case "cpu" -> cpus.put(Integer.parseInt(f[1]), f[2]);
-                case "memory" -> blocks.put(Integer.parseInt(f[1]), f);
-                case "acpi" -> acpiPresent.put(f[1], "1".equals(f[2]));
-                case "" -> { }
-                default -> throw new IOException(file + ": unknown line '" + line + "'");
+            String[] f = line.strip().split("\\s+");
+            try {
+                switch (f[0]) {
+                    case "format" -> {
+                        if (Integer.parseInt(f[1]) > FORMAT) {
+                            throw new IOException(file + ": format " + f[1] + " is newer than this simulator's ("
+                                    + FORMAT + ")");
+                        }
+                    }
+                    case "cpu" -> cpus.put(Integer.parseInt(f[1]), f[2]);
+                    case "memory" -> blocks.put(Integer.parseInt(f[1]), f);
+                    case "acpi" -> acpiPresent.put(f[1], "1".equals(f[2]));
+                    case "" -> { }
+                    default -> {
+                        if (firmware == null || !firmware.owns(f[0])) {
+                            throw new IOException(file + ": unknown line '" + line + "' for a " + machine.describe()
+                                    + " (a file of another profile?)");
+                        }
+                        firmwareLines.add(f);
+                    }
+                }
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new IOException(file + ": malformed line '" + line + "'", e);
+            }
+        }
+        if (firmware != null) {
+            // The CPUs and blocks the firmware provides first, so they can take their saved state below.
+            try {
+                firmware.restore(firmwareLines);
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
             }
         }
         AcpiNamespace acpi = machine.tree().model(AcpiNamespace.class);

@@ -416,6 +416,15 @@ public final class PseriesKernel {
         }
     }
 
+    /** State restore: drops a configured core's node and its CPUs, which are offline already. */
+    void detach(CoreNode core) throws KernelErrno {
+        for (int cpu : core.logical()) {
+            cpus.removePresent(cpu);
+        }
+        dt.removeCpuNode(core);
+        cores.remove(core.drcIndex());
+    }
+
     private int cpuRemove(long index) {
         CoreNode core = cores.get(index);
         if (core == null) {

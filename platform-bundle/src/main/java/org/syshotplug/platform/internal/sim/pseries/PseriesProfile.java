@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.CpuhpStates;
+import org.syshotplug.platform.internal.sim.FirmwareState;
 import org.syshotplug.platform.internal.sim.SimAttribute;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimCpus;
@@ -110,6 +111,7 @@ public final class PseriesProfile implements SimProfile {
         PseriesKernel kernel = new PseriesKernel(tree, cpus, memory, dt, cpuDrcs, lmbs, threads, lmbSize, qemu);
         tree.register(PseriesKernel.class, kernel);
         tree.register(PseriesHypervisor.class, new PseriesHypervisor(tree, kernel));
+        tree.register(FirmwareState.class, new PseriesState(tree, kernel, cpus, memory, lmbSize));
 
         int perLmb = (int) (lmbSize / config.blockSizeBytes());
         for (PseriesKernel.Lmb l : lmbs) {
