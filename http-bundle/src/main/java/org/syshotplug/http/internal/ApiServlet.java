@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,18 +32,24 @@ abstract class ApiServlet extends HttpServlet {
                 response.setHeader("Allow", allowed(subPath(request)));
             }
             if (!response.isCommitted()) {
-                Json.problem(response, p, request.getRequestURI());
+                Json.problem(request, response, p);
             }
+        } catch (JsonProcessingException e) {
+            fail(request, response, e);
         } catch (IOException e) {
             // The client went away mid-answer: nothing to tell it.
             LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", request.getMethod(), RequestDecoder.printable(request.getRequestURI()), e);
-            if (!response.isCommitted()) {
-                response.reset();
-                Json.problem(response, new ApiProblem(500, "Internal error",
-                        "the server failed to answer this request; its log has the details", null), request.getRequestURI());
-            }
+            fail(request, response, e);
+        }
+    }
+
+    private static void fail(HttpServletRequest request, HttpServletResponse response, Exception e) throws IOException {
+        LOG.error("{} {} failed", request.getMethod(), RequestDecoder.printable(request.getRequestURI()), e);
+        if (!response.isCommitted()) {
+            response.reset();
+            Json.problem(request, response, new ApiProblem(500, "Internal error",
+                    "the server failed to answer this request; its log has the details", null));
         }
     }
 

@@ -47,20 +47,19 @@ public class AuthFilter implements Filter {
         Optional<Principal> who = authenticate(request.getHeader("Authorization"), settings.credentials());
         if (who.isEmpty()) {
             LOG.debug("unauthenticated {} {} from {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
-            Json.problem(response, new ApiProblem(401, "Unauthenticated",
-                    "this API needs HTTP basic credentials or a bearer token of a configured user", "Authorization"),
-                    request.getRequestURI());
+            Json.problem(request, response, new ApiProblem(401, "Unauthenticated",
+                    "this API needs HTTP basic credentials or a bearer token of a configured user", "Authorization"));
             return;
         }
         Principal principal = who.get();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         if (!principal.role().mayUse(method)) {
-            Json.problem(response, new ApiProblem(403, "Forbidden", "user '" + principal.name() + "' is a "
-                    + principal.role().word() + ": " + method + " needs the operator role", null), request.getRequestURI());
+            Json.problem(request, response, new ApiProblem(403, "Forbidden", "user '" + principal.name() + "' is a "
+                    + principal.role().word() + ": " + method + " needs the operator role", null));
             return;
         }
         if (request.getContentLengthLong() > settings.maxBodyBytes()) {
-            Json.problem(response, ApiProblem.tooLarge(settings.maxBodyBytes()), request.getRequestURI());
+            Json.problem(request, response, ApiProblem.tooLarge(settings.maxBodyBytes()));
             return;
         }
         request.setAttribute(Principal.ATTRIBUTE, principal);

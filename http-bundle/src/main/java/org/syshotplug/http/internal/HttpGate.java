@@ -5,6 +5,8 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -48,9 +50,13 @@ public class HttpGate {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate(BundleContext context) {
         settings = HttpSettings.OFF;
-        writeJetty(HttpSettings.OFF);
+        // The API bundle stopping alone must not leave Jetty listening with nothing to authenticate its
+        // callers; the whole runtime stopping takes Jetty down anyway.
+        if (context.getBundle(0).getState() != Bundle.STOPPING) {
+            writeJetty(HttpSettings.OFF);
+        }
     }
 
     /** The settings in force (OFF when disabled or refused). */

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -71,6 +72,14 @@ final class Json {
         try (OutputStream out = response.getOutputStream()) {
             out.write(bytes);
         }
+    }
+
+    static void problem(HttpServletRequest request, HttpServletResponse response, ApiProblem p) throws IOException {
+        // A body left unread would be taken for the next request on this connection: end the connection instead.
+        if (request.getContentLengthLong() != 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
+        }
+        problem(response, p, request.getRequestURI());
     }
 
     static void problem(HttpServletResponse response, ApiProblem p, String instance) throws IOException {
