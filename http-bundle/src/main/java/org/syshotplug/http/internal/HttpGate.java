@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -96,10 +97,21 @@ public class HttpGate {
 
     private void writeJetty(HttpSettings s) {
         try {
+            if (!s.enabled()) {
+                // Off is no Jetty configuration at all: with require.config Jetty then stops (or never
+                // starts) without a word, where a disabled configuration would make it warn.
+                Configuration[] existing = configurationAdmin.listConfigurations("(service.pid=" + JETTY_PID + ")");
+                if (existing != null) {
+                    for (Configuration c : existing) {
+                        c.delete();
+                    }
+                }
+                return;
+            }
             Configuration jetty = configurationAdmin.getConfiguration(JETTY_PID, "?");
             Dictionary<String, Object> wanted = new Hashtable<>(s.jettyProperties());
             jetty.updateIfDifferent(wanted);
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException | InvalidSyntaxException e) {
             LOG.error("cannot configure Jetty through ConfigurationAdmin ({}): HTTP stays as it was", e.toString());
         }
     }
