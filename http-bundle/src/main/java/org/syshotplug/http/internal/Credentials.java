@@ -54,7 +54,10 @@ final class Credentials {
     }
 
     /** Parses the configured lines; the error names the line (by user name and position) and the rule it breaks. */
-    static Credentials parse(String[] userLines, String[] tokenLines) {
+    static Credentials parse(String[] userValues, String[] tokenValues) {
+        // A .cfg file holds one string per key: several lines there are separated by commas or spaces.
+        String[] userLines = split(userValues);
+        String[] tokenLines = split(tokenValues);
         Map<String, User> users = new LinkedHashMap<>();
         Map<String, Token> tokens = new LinkedHashMap<>();
         for (int i = 0; i < userLines.length; i++) {
@@ -96,6 +99,12 @@ final class Credentials {
             tokens.put(f[3], new Token(name, Role.parse(f[1]), HexFormat.of().parseHex(f[3])));
         }
         return new Credentials(Map.copyOf(users), Map.copyOf(tokens));
+    }
+
+    private static String[] split(String[] values) {
+        return java.util.Arrays.stream(values).filter(java.util.Objects::nonNull)
+                .flatMap(v -> java.util.Arrays.stream(v.trim().split("[,\\s]+"))).filter(v -> !v.isEmpty())
+                .toArray(String[]::new);
     }
 
     boolean isEmpty() {
