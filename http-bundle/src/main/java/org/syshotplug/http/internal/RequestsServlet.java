@@ -1,6 +1,7 @@
 package org.syshotplug.http.internal;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -61,7 +62,11 @@ public class RequestsServlet extends ApiServlet {
                     .orElseThrow(() -> ApiProblem.notFound("no request '" + path + "' is queued, running or remembered")));
             case "DELETE" -> {
                 if (tracker.hotplug().cancel(path)) {
-                    Json.write(response, 200, Map.of("id", path, "cancelled", true, "href", Views.href(path)));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("id", path);
+                    body.put("cancelled", true);
+                    body.put("href", Views.href(path));
+                    Json.write(response, 200, body);
                 } else {
                     throw new ApiProblem(409, "Not cancellable", "request '" + path
                             + "' is not queued (running requests finish; finished ones are history)", null);
@@ -82,8 +87,12 @@ public class RequestsServlet extends ApiServlet {
     static void accepted(HttpServletResponse response, RequestTracker tracker, HotplugRequest r) throws IOException {
         tracker.submit(r);
         response.setHeader("Location", Views.href(r.id()));
-        Json.write(response, 202, Map.of("id", r.id(), "state", "QUEUED", "href", Views.href(r.id()),
-                "events", EventsServlet.PATH));
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("id", r.id());
+        body.put("state", "QUEUED");
+        body.put("href", Views.href(r.id()));
+        body.put("events", EventsServlet.PATH);
+        Json.write(response, 202, body);
     }
 
     @Override
