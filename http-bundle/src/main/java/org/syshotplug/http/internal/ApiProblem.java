@@ -14,10 +14,29 @@ final class ApiProblem extends RuntimeException {
     final String field;
 
     ApiProblem(int status, String title, String detail, String field) {
-        super(detail, null, false, false);
+        super(clean(detail), null, false, false);
         this.status = status;
         this.title = title;
         this.field = field;
+    }
+
+    /**
+     * Escapes control and format characters and bounds the length: some API messages quote the
+     * caller's input as it came, and a problem document must never carry it raw.
+     */
+    static String clean(String detail) {
+        if (detail == null) {
+            return "no detail";
+        }
+        StringBuilder b = new StringBuilder();
+        detail.codePoints().limit(1000).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return detail.codePointCount(0, detail.length()) > 1000 ? b + "..." : b.toString();
     }
 
     static ApiProblem badField(String field, String detail) {
