@@ -63,11 +63,19 @@ final class HttpRuntime implements AutoCloseable {
 
     /** The product with HTTP on 127.0.0.1 (free port), two users and one operator token. */
     static HttpRuntime start(Path data, Map<String, Object> extra) throws Exception {
+        return start(data, extra, b -> { });
+    }
+
+    /** As {@link #start(Path, Map)}, with more configuration of the runtime. */
+    static HttpRuntime start(Path data, Map<String, Object> extra, java.util.function.Consumer<Config.Builder> more)
+            throws Exception {
         Map<String, Object> http = new java.util.HashMap<>(Map.of("enabled", true, "host", "127.0.0.1", "port", 0,
                 ".users", new String[] {userLine(OPERATOR, "operator"), userLine(VIEWER, "viewer")},
                 ".tokens", new String[] {tokenLine("loadbot", "operator", TOKEN)}, "maxBodyBytes", 4096));
         http.putAll(extra);
-        SysHotplugRuntime runtime = SysHotplugRuntime.start(builder(data).configuration(PID, http).build());
+        Config.Builder b = builder(data).configuration(PID, http);
+        more.accept(b);
+        SysHotplugRuntime runtime = SysHotplugRuntime.start(b.build());
         try {
             return new HttpRuntime(runtime, awaitEndpoint(runtime.bundleContext()));
         } catch (Exception | Error e) {
