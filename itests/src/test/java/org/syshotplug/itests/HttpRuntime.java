@@ -158,7 +158,8 @@ final class HttpRuntime implements AutoCloseable {
     }
 
     /** One event read from the stream. */
-    record Event(long id, String name, JsonNode data) {
+    /** One event read from the stream; {@code at} is {@link System#nanoTime()} when its data line was read. */
+    record Event(long id, String name, JsonNode data, long at) {
     }
 
     /** An open {@code /api/v1/events} stream; events arrive on {@link #events}. */
@@ -196,7 +197,8 @@ final class HttpRuntime implements AutoCloseable {
                     } else if (line.startsWith("event: ")) {
                         name = line.substring(7);
                     } else if (line.startsWith("data: ")) {
-                        events.add(new Event(id, name, JSON.readTree(line.substring(6))));
+                        long at = System.nanoTime();
+                        events.add(new Event(id, name, JSON.readTree(line.substring(6)), at));
                     }
                 }
             } catch (Exception e) {
