@@ -46,7 +46,11 @@ public class AuthFilter implements Filter {
         HttpSettings settings = gate.settings();
         Optional<Principal> who = authenticate(request.getHeader("Authorization"), settings.credentials());
         if (who.isEmpty()) {
-            LOG.debug("unauthenticated {} {} from {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+            if (request.getHeader("Authorization") != null) {
+                // Presented and wrong: worth a line for whoever watches for guessing.
+                LOG.info("rejected credentials for {} {} from {}", request.getMethod(),
+                        RequestDecoder.printable(request.getRequestURI()), request.getRemoteAddr());
+            }
             Json.problem(request, response, new ApiProblem(401, "Unauthenticated",
                     "this API needs HTTP basic credentials or a bearer token of a configured user", "Authorization"));
             return;

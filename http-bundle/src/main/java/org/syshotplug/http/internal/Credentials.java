@@ -46,6 +46,8 @@ final class Credentials {
     private final Map<String, Token> tokens;
     private final byte[] rememberKey = new byte[32];
     private final Map<String, Long> remembered = new ConcurrentHashMap<>();
+    // Slow hashes of guessed passwords must not take every core: at most two run at once, the rest wait.
+    private final java.util.concurrent.Semaphore hashing = new java.util.concurrent.Semaphore(2);
 
     private Credentials(Map<String, User> users, Map<String, Token> tokens) {
         this.users = users;
@@ -119,7 +121,7 @@ final class Credentials {
         User user = users.get(name);
         if (user == null) {
             // Same work as for a known user, so response time does not tell which names exist.
-            pbkdf2(password, new byte[16], DEFAULT_ITERATIONS);
+            slowHash(password, new byte[16], DEFAULT_ITERATIONS);
             return Optional.empty();
         }
         String memo = memo(name, password, user);
@@ -128,7 +130,7 @@ final class Credentials {
         if (until != null && now - until < 0) {
             return Optional.of(new Principal(user.name, user.role));
         }
-        if (!MessageDigest.isEqual(user.hash, pbkdf2(password, user.salt, user.iterations))) {
+        if (!MessageDigest.isEqual(user.hash, slowHash(password, user.salt, user.iterations))) {
             return Optional.empty();
         }
         if (remembered.size() >= REMEMBER_MAX) {
@@ -198,6 +200,15 @@ final class Credentials {
             return Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " is not base64");
+        }
+    }
+
+    private byte[] slowHash(String password, byte[] salt, int iterations) {
+        hashing.acquireUninterruptibly();
+        try {
+            return pbkdf2(password, salt, iterations);
+        } finally {
+            hashing.release();
         }
     }
 
