@@ -5,8 +5,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -51,13 +49,12 @@ public class HttpGate {
     }
 
     @Deactivate
-    void deactivate(BundleContext context) {
+    void deactivate() {
         settings = HttpSettings.OFF;
-        // The API bundle stopping alone must not leave Jetty listening with nothing to authenticate its
-        // callers; the whole runtime stopping takes Jetty down anyway.
-        if (context.getBundle(0).getState() != Bundle.STOPPING) {
-            writeJetty(HttpSettings.OFF);
-        }
+        // Also when the runtime stops: ConfigAdmin keeps configurations across restarts, and a Jetty
+        // configuration left behind would open the port at the next start before this bundle has
+        // read etc/ again.
+        writeJetty(HttpSettings.OFF);
     }
 
     /** The settings in force (OFF when disabled or refused). */
