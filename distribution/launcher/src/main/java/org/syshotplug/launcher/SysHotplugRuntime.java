@@ -303,6 +303,9 @@ public final class SysHotplugRuntime implements AutoCloseable {
         // Classes must come through the wiring, not from whatever the launcher's class path holds.
         p.put("felix.bootdelegation.implicit", "false");
         p.put("syshotplug.data", config.dataDir().toString());
+        // Felix HTTP Jetty listens on 8080 as soon as it starts unless told to wait for its configuration,
+        // which only the HTTP API bundle writes (from org.syshotplug.http): no TCP port until configured.
+        p.put("org.apache.felix.http.require.config", "true");
         if (config.etcDir() != null) {
             p.put("felix.fileinstall.dir", config.etcDir().toString());
             p.put("felix.fileinstall.filter", ".*\\.(cfg|config)");
