@@ -33,7 +33,7 @@ public enum Operation {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown operation '" + word + "': expected one of "
+        throw new IllegalArgumentException("unknown operation '" + DeviceRef.printable(word) + "': expected one of "
                 + Arrays.stream(values()).map(Operation::word).collect(Collectors.joining(", ")));
     }
 }
