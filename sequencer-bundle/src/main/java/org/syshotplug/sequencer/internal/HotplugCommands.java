@@ -43,6 +43,7 @@ import org.syshotplug.api.RequestStatus;
 import org.syshotplug.shell.CommandHelp;
 import org.syshotplug.shell.DeviceRanges;
 import org.syshotplug.shell.RequestRunner;
+import org.syshotplug.shell.ResultView;
 import org.syshotplug.shell.Table;
 
 /**

@@ -1,4 +1,4 @@
-package org.syshotplug.sequencer.internal;
+package org.syshotplug.shell;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,31 +13,32 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugError;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.StepRecord;
-import org.syshotplug.shell.DeviceRanges;
-import org.syshotplug.shell.Table;
 
-/** One request result as the shell shows it: a line, a step table, or a JSON record. */
-final class ResultView {
+/**
+ * One request result as every command shows it: one line with the devices as ranges, a step table,
+ * or a record of plain maps and lists for a JSON encoder (the same fields in every bundle).
+ */
+public final class ResultView {
 
     private ResultView() {
     }
 
     /** ISO 8601 with date and offset, to the millisecond, in the runtime's time zone. */
-    static String time(Instant t) {
+    public static String time(Instant t) {
         return t == null ? null : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                 t.truncatedTo(ChronoUnit.MILLIS).atZone(ZoneId.systemDefault()));
     }
 
-    static List<DeviceRef> devices(HotplugResult r) {
+    public static List<DeviceRef> devices(HotplugResult r) {
         return r.devices().isEmpty() ? r.request().targets() : r.devices();
     }
 
-    static long millis(HotplugResult r) {
+    public static long millis(HotplugResult r) {
         return Duration.between(r.started(), r.finished()).toMillis();
     }
 
     /** {@code SUCCEEDED: offline cpu:1-1000 (request 1a2b3c4d, 812 ms)}, the error appended when there is one. */
-    static String line(HotplugResult r) {
+    public static String line(HotplugResult r) {
         StringBuilder b = new StringBuilder().append(r.outcome()).append(": ").append(r.request().operation().word())
                 .append(' ').append(DeviceRanges.summarise(devices(r), 200))
                 .append(" (request ").append(r.requestId()).append(", ").append(millis(r)).append(" ms)");
@@ -47,7 +48,7 @@ final class ResultView {
         return b.toString();
     }
 
-    static Table steps(HotplugResult r) {
+    public static Table steps(HotplugResult r) {
         Table t = new Table("phase", "handler", "bundle", "devices", "status", "ms", "error").right(5);
         for (StepRecord s : r.steps()) {
             t.row(s.phase().word(), s.handler(), s.bundle(), DeviceRanges.summarise(s.devices(), 60), s.status(),
@@ -57,7 +58,7 @@ final class ResultView {
     }
 
     /** Everything a script needs to know about one result. */
-    static Map<String, Object> record(HotplugResult r) {
+    public static Map<String, Object> record(HotplugResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.requestId());
         m.put("outcome", r.outcome().name());
