@@ -31,6 +31,7 @@ public final class Table {
 
     private final List<String> columns;
     private final Set<Integer> right = new TreeSet<>();
+    private int gap = 2;
     private final List<List<Object>> rows = new ArrayList<>();
 
     /** A table with these columns; names are shown upper-case with spaces as {@code -}. */
@@ -53,7 +54,16 @@ public final class Table {
         return this;
     }
 
-    /** Adds a row; a null cell is shown as {@code -} and encoded as JSON null. */
+    /** Spaces between aligned columns: 2 by default, 1 for lsmem's own layout. */
+    public Table gap(int spaces) {
+        if (spaces < 1) {
+            throw new IllegalArgumentException("columns need at least one space between them, not " + spaces);
+        }
+        this.gap = spaces;
+        return this;
+    }
+
+    /** Adds a row; an empty string stays empty (as lsmem shows REMOVABLE of an offline block); a null cell is shown as {@code -} and encoded as JSON null. */
     public Table row(Object... cells) {
         if (cells.length != columns.size()) {
             throw new IllegalArgumentException("row has " + cells.length + " cells for " + columns.size() + " columns");
@@ -129,7 +139,7 @@ public final class Table {
             for (int i = 0; i < r.size(); i++) {
                 String pad = " ".repeat(width[i] - r.get(i).length());
                 if (i > 0) {
-                    line.append("  ");
+                    line.append(" ".repeat(gap));
                 }
                 line.append(right.contains(i) ? pad + r.get(i) : r.get(i) + pad);
             }
@@ -171,7 +181,7 @@ public final class Table {
         if (style == Style.RAW) {
             return flat.replace(" ", "\\x20");
         }
-        return flat.isEmpty() ? "-" : flat;
+        return flat;
     }
 
     private static Object jsonValue(Object c) {
