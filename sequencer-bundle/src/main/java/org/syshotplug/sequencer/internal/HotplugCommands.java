@@ -271,7 +271,7 @@ public class HotplugCommands {
             throw new IllegalArgumentException("name at least one device, e.g. hotplug:" + operation.word()
                     + " cpu:3 memory:100-131");
         }
-        HotplugRequest.Builder b = HotplugRequest.builder(operation).targets(new ArrayList<>(new LinkedHashSet<>(devices)))
+        HotplugRequest.Builder b = HotplugRequest.builder(operation).targets(devices)
                 .force(force).dryRun(dryRun).origin("shell");
         if (params != null) {
             for (String pair : params.split(",")) {
