@@ -62,7 +62,8 @@ import org.syshotplug.shell.Table;
     "osgi.command.function=handlers",
     "osgi.command.function=cancel",
     "osgi.command.function=devices",
-    "osgi.command.function=help"
+    "osgi.command.function=help",
+    "osgi.command.function=completions"
 })
 public class HotplugCommands {
 
@@ -512,9 +513,11 @@ public class HotplugCommands {
     }
 
     @Descriptor("devices of every type, or of the types named, as the inventories see them now")
-    public String devices(
+    public Object devices(
             @Descriptor("show this help and exit")
             @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("only the device ids, as a list (what the console completes)")
+            @Parameter(names = {"-i", "--ids"}, presentValue = "true", absentValue = "false") boolean ids,
             @Descriptor("print as JSON")
             @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("raw output: one space between cells")
@@ -540,6 +543,11 @@ public class HotplugCommands {
         }
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("no device inventory is registered (install the cpu or memory bundle)");
+        }
+        if (ids) {
+            List<String> out = new ArrayList<>();
+            chosen.forEach(i -> i.devices().forEach(d -> out.add(d.ref().toString())));
+            return out;
         }
         Map<String, Object> jsonOut = new LinkedHashMap<>();
         StringBuilder b = new StringBuilder();
@@ -592,6 +600,40 @@ public class HotplugCommands {
         return String.join("\n", out).stripTrailing();
     }
 
+    @Descriptor("the console's completion specs: one Gogo 'complete' line per command and option, from the descriptors")
+    public List<String> completions(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help) {
+        if (help) {
+            return List.of(help("completions"));
+        }
+        List<String> lines = new ArrayList<>();
+        commands().forEach((name, type) -> {
+            if (!name.startsWith(SCOPE + ":")) {
+                return;
+            }
+            String function = name.substring(SCOPE.length() + 1);
+            lines.add("complete -c " + name + " -e");
+            lines.add("complete -c " + name + " -d " + quoted(CommandHelp.summary(type, function)));
+            for (CommandHelp.Option o : CommandHelp.options(type, function)) {
+                StringBuilder b = new StringBuilder("complete -c ").append(name);
+                for (String n : o.names()) {
+                    b.append(n.startsWith("--") ? " -l " + n.substring(2) : " -s " + n.substring(1));
+                }
+                lines.add(b.append(" --description ").append(quoted(o.description())).toString());
+            }
+            if (List.of("add", "remove", "online", "offline").contains(function)) {
+                lines.add("complete -c " + name + " -a 'hotplug:devices --ids'");
+            }
+        });
+        return lines;
+    }
+
+    /** A Gogo single-quoted word: it has no escapes, so a quote inside becomes a typographic one. */
+    private static String quoted(String text) {
+        return "'" + text.replace('\'', '\u2019').replaceAll("\\p{Cc}", " ") + "'";
+    }
+
     private String help(String function) {
         return CommandHelp.render(HotplugCommands.class, SCOPE, function).stripTrailing();
     }
@@ -603,7 +645,7 @@ public class HotplugCommands {
         BundleContext ctx = context;
         if (ctx == null) {
             for (String f : new String[] {"add", "remove", "online", "offline", "requests", "history", "handlers",
-                "cancel", "devices", "help"}) {
+                "cancel", "devices", "help", "completions"}) {
                 out.put(SCOPE + ":" + f, HotplugCommands.class);
             }
             return out;
