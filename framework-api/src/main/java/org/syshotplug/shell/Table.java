@@ -39,7 +39,8 @@ public final class Table {
         if (columns.length == 0) {
             throw new IllegalArgumentException("a table needs at least one column");
         }
-        this.columns = Arrays.stream(columns).map(c -> c.strip().toUpperCase(Locale.ROOT).replace(' ', '-')).toList();
+        // One spelling for every bundle's headings: CPUHP-STATE, never CPUHP.STATE or "CPUHP STATE".
+        this.columns = Arrays.stream(columns).map(c -> c.strip().toUpperCase(Locale.ROOT).replaceAll("[ ._]", "-")).toList();
     }
 
     public Table(List<String> columns) {
@@ -154,7 +155,8 @@ public final class Table {
         if (headings) {
             text.add(columns);
         }
-        rows.forEach(r -> text.add(r.stream().map(c -> cell(c, Style.RAW)).toList()));
+        // A delimiter, not spaces, separates the cells: spaces inside them stay as they are.
+        rows.forEach(r -> text.add(r.stream().map(c -> c == null ? "" : cell(c, Style.ALIGNED)).toList()));
         return delimited(text, delimiter);
     }
 

@@ -391,7 +391,31 @@ public class DlparCommands {
             return "no " + (type.equals("phb") ? "PHB" : "I/O slot") + " connectors on this partition"
                     + (only.isEmpty() ? "" : " named " + printable(only));
         }
-        return delimiter.isEmpty() ? t.toString() : t.render(delimiter, false);
+        if (!delimiter.isEmpty()) {
+            return t.render(delimiter, false);
+        }
+        // powerpc-utils' own headings and widths: each column as wide as its widest cell plus two.
+        List<String> headings = type.equals("slot") ? List.of("# Slot", "Description", "Linux Name", "Device(s)")
+                : type.equals("pci") ? List.of("# Slot", "Description", "Device(s)")
+                : List.of("PHB name", "Description", "Slot(s) Connected");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(headings);
+        t.records().forEach(r -> rows.add(r.values().stream().map(String::valueOf).toList()));
+        int[] width = new int[headings.size()];
+        rows.forEach(r -> {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], r.get(i).length() + 2);
+            }
+        });
+        StringBuilder b = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                line.append(i < r.size() - 1 ? String.format("%-" + width[i] + "s", r.get(i)) : r.get(i));
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+        return b.toString();
     }
 
     /** Every DRC in one table: name, index, type, power domain, state and the OS devices behind it. */
