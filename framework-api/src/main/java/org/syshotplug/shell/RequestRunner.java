@@ -59,6 +59,14 @@ public final class RequestRunner {
         }
     }
 
+    /**
+     * {@code out} when a person is watching (the runtime has a terminal), else null: a script that
+     * pipes {@code bin/syshotplug -c} gets the result without progress lines.
+     */
+    public static PrintStream whenInteractive(PrintStream out) {
+        return System.console() != null ? out : null;
+    }
+
     /** The line for one report, or null when a large request already showed this tenth. */
     static String line(Progress p, Map<String, Integer> lastTenth) {
         if (p.total() > EVERY_DEVICE_UP_TO) {

@@ -115,7 +115,7 @@ public class CpuCommands {
         }
         HotplugRequest request = HotplugRequest.builder(enabling ? Operation.ONLINE : Operation.OFFLINE).targets(targets)
                 .origin("shell").build();
-        HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progress());
+        HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progressLines());
         if (json) {
             String text = Json.write(ResultView.record(result));
             if (!result.succeeded()) {
@@ -170,6 +170,11 @@ public class CpuCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Progress goes to a test's stream, or to the session when someone is watching. */
+    private PrintStream progressLines() {
+        return progressOut != null ? progressOut : RequestRunner.whenInteractive(System.out);
     }
 
     private static String help(String function) {

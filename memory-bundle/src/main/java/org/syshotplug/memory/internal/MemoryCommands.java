@@ -125,7 +125,7 @@ public class MemoryCommands {
         if (!zone.isEmpty()) {
             request.parameter(MemoryValidateHandler.ZONE, OnlineZone.parse(zone).word());
         }
-        HotplugResult result = RequestRunner.run(hotplug, request.build(), quiet || json ? null : progress());
+        HotplugResult result = RequestRunner.run(hotplug, request.build(), quiet || json ? null : progressLines());
         String text = json ? Json.write(ResultView.record(result)) : ResultView.line(result);
         if (!result.succeeded()) {
             if (json) {
@@ -138,6 +138,11 @@ public class MemoryCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Progress goes to a test's stream, or to the session when someone is watching. */
+    private PrintStream progressLines() {
+        return progressOut != null ? progressOut : RequestRunner.whenInteractive(System.out);
     }
 
     private static String help(String function) {

@@ -100,7 +100,7 @@ public class DlparCommands {
 
     private String submit(DlparCommand command, boolean quiet, boolean json, boolean drmgrTotals) {
         HotplugRequest request = command.toRequest().toBuilder().origin("shell").build();
-        HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progress());
+        HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progressLines());
         String text = json ? Json.write(ResultView.record(result)) : ResultView.line(result);
         if (!result.succeeded()) {
             if (json) {
@@ -448,6 +448,11 @@ public class DlparCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Progress goes to a test's stream, or to the session when someone is watching. */
+    private PrintStream progressLines() {
+        return progressOut != null ? progressOut : RequestRunner.whenInteractive(System.out);
     }
 
     private static String help(String function) {

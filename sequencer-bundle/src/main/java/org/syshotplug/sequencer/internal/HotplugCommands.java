@@ -200,12 +200,17 @@ public class HotplugCommands {
             }
             request = request.toBuilder().targets(rest).build();
         }
-        HotplugResult result = RequestRunner.run(service, request, quiet || json ? null : progress());
+        HotplugResult result = RequestRunner.run(service, request, quiet || json ? null : progressLines());
         return show(result, json, verbose, alreadyLine);
     }
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Progress goes to a test's stream, or to the session when someone is watching. */
+    private PrintStream progressLines() {
+        return progressOut != null ? progressOut : RequestRunner.whenInteractive(System.out);
     }
 
     /** The result once: JSON, or one line (and the steps with -v); a failure is thrown with its one sentence. */
