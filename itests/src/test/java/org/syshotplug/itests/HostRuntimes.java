@@ -16,7 +16,8 @@ final class HostRuntimes {
             "org.apache.aries.spifly.dynamic.framework.extension", "org.osgi.util.function", "org.osgi.util.promise",
             "org.osgi.service.component", "org.osgi.service.log", "slf4j-api", "slf4j-simple",
             "org.apache.felix.configadmin", "org.apache.felix.eventadmin", "org.apache.felix.metatype",
-            "org.apache.felix.scr", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command");
+            "org.apache.felix.scr", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command",
+            "jackson-annotations", "jackson-core", "jackson-databind");
 
     private HostRuntimes() {
     }

@@ -56,6 +56,9 @@ public final class RuntimeOptions {
                 runtimeBundle("org.apache.felix.scr"),
                 runtimeBundle("org.apache.felix.gogo.runtime"),
                 runtimeBundle("org.apache.felix.gogo.command"),
+                runtimeBundle("jackson-annotations"),
+                runtimeBundle("jackson-core"),
+                runtimeBundle("jackson-databind"),
                 reactorBundle("framework-api"),
                 junitBundles(),
                 cleanCaches(true));

@@ -1,7 +1,9 @@
 package org.syshotplug.acpi.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -10,6 +12,8 @@ import org.syshotplug.api.DeviceRef;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.shell.CommandHelp;
+import org.syshotplug.shell.Table;
 
 /**
  * Read-only views of the firmware: {@code hotplug:acpi} (the ACPI namespace) and {@code hotplug:madt}
@@ -34,8 +38,29 @@ public class AcpiCommands {
 
     @Descriptor("show the ACPI namespace as a tree: HID, _STA status, ejectable, and the OS devices each object owns")
     public String acpi(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("only processors, memory devices, containers, ejectable objects and their parents")
-            @Parameter(names = {"-p", "--hotplug"}, absentValue = "false", presentValue = "true") boolean hotplugOnly) {
+            @Parameter(names = {"-p", "--hotplug"}, absentValue = "false", presentValue = "true") boolean hotplugOnly,
+            @Descriptor("print as JSON (the tree as a list with a depth per object)")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("raw output: one space between cells")
+            @Parameter(names = {"-r", "--raw"}, presentValue = "true", absentValue = "false") boolean raw,
+            @Descriptor("no heading line")
+            @Parameter(names = {"-n", "--noheadings"}, presentValue = "true", absentValue = "false") boolean noHeadings) {
+        if (help) {
+            return help("acpi");
+        }
+        Table table = namespace(hotplugOnly);
+        return json ? Json.write(Map.of("acpi", table.records())) : table.render(raw, noHeadings);
+    }
+
+    /** The aligned tree with headings. */
+    String acpi(boolean hotplugOnly) {
+        return namespace(hotplugOnly).toString();
+    }
+
+    private Table namespace(boolean hotplugOnly) {
         AcpiNamespace ns;
         try {
             ns = new AcpiNamespaceReader(files).read();
@@ -43,25 +68,74 @@ public class AcpiCommands {
             throw new IllegalStateException("cannot read the ACPI namespace: " + e.getMessage()
                     + " (is this an ACPI machine? " + KernelPaths.ACPI_DEVICES + " must exist)", e);
         }
-        TextTable table = new TextTable("NAME", "HID", "PATH", "KIND", "STATUS", "EJECT", "OWNS");
+        Table table = new Table("name", "hid", "path", "kind", "status", "eject", "owns");
         for (AcpiObject root : ns.roots()) {
             tree(ns, root, 0, hotplugOnly, table);
         }
-        return table.toString();
+        return table;
     }
 
     @Descriptor("decode the MADT (" + KernelPaths.MADT + "): CPU slots, enabled and hot-pluggable, and other entries")
     public String madt(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("list every interrupt controller structure, not only the CPU slots")
-            @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all) {
-        byte[] data;
+            @Parameter(names = {"-a", "--all"}, absentValue = "false", presentValue = "true") boolean all,
+            @Descriptor("print as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+        if (help) {
+            return help("madt");
+        }
+        return json ? Json.write(madtRecord(true)) : madt(all);
+    }
+
+    /** The MADT's header and structures as plain maps for JSON. */
+    private Map<String, Object> madtRecord(boolean all) {
+        Madt madt = MadtParser.parse(madtBytes());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("revision", madt.revision());
+        m.put("length", madt.length());
+        m.put("oem-id", madt.oemId());
+        m.put("oem-table-id", madt.oemTableId());
+        m.put("creator-id", madt.creatorId());
+        m.put("checksum-ok", madt.checksumValid());
+        m.put("local-apic-address", String.format("0x%08x", madt.localApicAddress()));
+        m.put("cpu-slots", slotTable(madt).records());
+        if (all) {
+            m.put("entries", entryTable(madt).records());
+        }
+        return m;
+    }
+
+    private byte[] madtBytes() {
         try {
-            data = files.readBytes(KernelPaths.MADT);
+            return files.readBytes(KernelPaths.MADT);
         } catch (SystemFileException e) {
             throw new IllegalStateException("cannot read the MADT: " + e.getMessage()
                     + " (the file is readable by root only)", e);
         }
-        Madt madt = MadtParser.parse(data);
+    }
+
+    private static Table slotTable(Madt madt) {
+        Table slots = new Table("apic-id", "uid", "entry", "enabled", "online-capable", "state", "offset");
+        for (CpuSlot s : madt.cpuSlots()) {
+            slots.row(s.apicId(), s.processorUid(), s.x2Apic() ? "X2APIC" : "LAPIC", s.enabled(),
+                    s.onlineCapable(), s.state().toString(), s.offset());
+        }
+        return slots;
+    }
+
+    private static Table entryTable(Madt madt) {
+        Table entries = new Table("offset", "type", "kind", "length", "details");
+        for (MadtEntry e : madt.entries()) {
+            entries.row(e.offset(), e.type(), e.kind().toString(), e.length(), details(e));
+        }
+        return entries;
+    }
+
+    /** The decoded MADT as text: a header, the CPU slots and, with {@code all}, every structure. */
+    String madt(boolean all) {
+        Madt madt = MadtParser.parse(madtBytes());
         StringBuilder b = new StringBuilder();
         b.append(String.format("MADT revision %d, %d bytes, OEM %s %s, creator %s, checksum %s%n", madt.revision(),
                 madt.length(), madt.oemId(), madt.oemTableId(), madt.creatorId(),
@@ -69,26 +143,21 @@ public class AcpiCommands {
         b.append(String.format("local APIC at 0x%08x%s; %d CPU slots: %d enabled, %d hot-pluggable%n",
                 madt.localApicAddress(), (madt.flags() & Madt.PCAT_COMPAT) != 0 ? ", PC-AT compatible" : "",
                 madt.cpuSlots().size(), madt.enabledCpus().size(), madt.hotPluggableCpus().size()));
-        TextTable slots = new TextTable("APIC-ID", "UID", "ENTRY", "ENABLED", "ONLINE-CAPABLE", "STATE", "OFFSET");
-        for (CpuSlot s : madt.cpuSlots()) {
-            slots.row(s.apicId(), s.processorUid(), s.x2Apic() ? "X2APIC" : "LAPIC", yesNo(s.enabled()),
-                    yesNo(s.onlineCapable()), s.state(), s.offset());
-        }
-        b.append('\n').append(slots);
+        b.append('\n').append(slotTable(madt));
         if (all) {
-            TextTable entries = new TextTable("OFFSET", "TYPE", "KIND", "LENGTH", "DETAILS");
-            for (MadtEntry e : madt.entries()) {
-                entries.row(e.offset(), e.type(), e.kind(), e.length(), details(e));
-            }
-            b.append('\n').append(entries);
+            b.append('\n').append(entryTable(madt));
         }
         return b.toString();
     }
 
-    private void tree(AcpiNamespace ns, AcpiObject o, int depth, boolean hotplugOnly, TextTable table) {
+    private static String help(String function) {
+        return CommandHelp.render(AcpiCommands.class, "hotplug", function).stripTrailing();
+    }
+
+    private void tree(AcpiNamespace ns, AcpiObject o, int depth, boolean hotplugOnly, Table table) {
         if (!hotplugOnly || relevant(ns, o)) {
             table.row("  ".repeat(depth) + o.name(), o.hid(), o.path(), o.kind() == AcpiKind.OTHER ? null : o.kind().word(),
-                    o.status().describe(), yesNo(o.ejectable()), owns(o));
+                    o.status().describe(), o.ejectable(), owns(o));
         }
         for (AcpiObject c : ns.children(o)) {
             tree(ns, c, depth + 1, hotplugOnly, table);
@@ -141,9 +210,5 @@ public class AcpiCommands {
             return String.format("local APIC at 0x%016x", a.address());
         }
         return "not decoded";
-    }
-
-    private static String yesNo(boolean b) {
-        return b ? "yes" : "no";
     }
 }

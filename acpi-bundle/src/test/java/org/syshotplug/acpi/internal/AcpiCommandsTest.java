@@ -53,4 +53,17 @@ class AcpiCommandsTest {
 
         assertTrue(e.getMessage().contains("root only"), e.getMessage());
     }
+
+    @Test
+    void namespaceAsJsonAndHelpFromTheDescriptors() throws Exception {
+        AcpiCommands commands = new AcpiCommands(org.syshotplug.platform.internal.sim.SimulatedMachine.x86Acpi(4, 8));
+
+        com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(commands.acpi(false, true, true, false, false)).get("acpi");
+        String help = commands.acpi(true, false, false, false, false);
+
+        assertTrue(rows.size() > 1, rows.toString());
+        assertTrue(rows.findValues("hid").stream().anyMatch(h -> h.asText().equals("ACPI0004")), rows.toString());
+        assertTrue(help.startsWith("hotplug:acpi - show the ACPI namespace"), help);
+    }
 }

@@ -317,6 +317,10 @@ public final class SysHotplugRuntime implements AutoCloseable {
             p.put("felix.fileinstall.log.level", "2");
             p.put("felix.fileinstall.start.level", Integer.toString(Config.LEVEL_BUNDLES));
             p.put("syshotplug.etc", config.etcDir().toString());
+            // The JLine console reads <gosh.home>/etc/gosh_profile: completion, history file, help.
+            if (config.etcDir().getParent() != null) {
+                p.put("gosh.home", config.etcDir().getParent().toString());
+            }
         }
         if (config.deployDir() != null) {
             p.put("syshotplug.deploy", config.deployDir().toString());

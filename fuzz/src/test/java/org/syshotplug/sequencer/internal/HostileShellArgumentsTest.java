@@ -40,11 +40,11 @@ class HostileShellArgumentsTest {
     private void refusedThenGoodCommandSucceeds(String... targets) {
         int before = handler.calls.get();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> commands.online(false, false, "", targets));
+                () -> commands.online(false, false, false, "", true, false, false, targets));
         ClearErrors.requireClear(e);
         assertEquals(before, handler.calls.get(), "nothing reached a handler");
 
-        String good = commands.online(false, false, "", "cpu:1");
+        String good = commands.online(false, false, false, "", true, false, false, "cpu:1");
 
         assertTrue(good.contains("SUCCEEDED"), good);
         assertEquals(before + 1, handler.calls.get());
@@ -76,7 +76,7 @@ class HostileShellArgumentsTest {
     void controlCharactersAroundATokenAreTrimmedLikeSpacesAndTheIdStaysValid() {
         // HotplugCommands trims each comma-separated device (String.trim drops everything up to U+0020), so a
         // CRLF script line still names cpu:1; what is left is validated as usual.
-        assertTrue(commands.online(false, false, "", "cpu:1\r").contains("SUCCEEDED"));
+        assertTrue(commands.online(false, false, false, "", true, false, false, "cpu:1\r").contains("SUCCEEDED"));
     }
 
     @Test
@@ -89,13 +89,13 @@ class HostileShellArgumentsTest {
     @Test
     void anOversizedOrControlCharacterParameterValueIsRefused() {
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
-                () -> commands.online(false, false, "size=" + "9".repeat(100_000), "memory:*"));
+                () -> commands.online(false, false, false, "size=" + "9".repeat(100_000), true, false, false, "memory:*"));
         ClearErrors.requireClear(big);
         IllegalArgumentException control = assertThrows(IllegalArgumentException.class,
-                () -> commands.online(false, false, "zone=movable\u001b[31m", "memory:*"));
+                () -> commands.online(false, false, false, "zone=movable\u001b[31m", true, false, false, "memory:*"));
         ClearErrors.requireClear(control);
 
-        assertTrue(commands.online(false, false, "", "cpu:1").contains("SUCCEEDED"));
+        assertTrue(commands.online(false, false, false, "", true, false, false, "cpu:1").contains("SUCCEEDED"));
     }
 
     @Test
@@ -113,12 +113,12 @@ class HostileShellArgumentsTest {
     @Test
     void aParameterWithoutAKeyIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> commands.online(false, false, "=2", "cpu:1"));
+                () -> commands.online(false, false, false, "=2", true, false, false, "cpu:1"));
         ClearErrors.requireClear(e);
         IllegalArgumentException upper = assertThrows(IllegalArgumentException.class,
-                () -> commands.online(false, false, "COUNT=2", "cpu:1"));
+                () -> commands.online(false, false, false, "COUNT=2", true, false, false, "cpu:1"));
         ClearErrors.requireClear(upper);
 
-        assertTrue(commands.online(false, false, "", "cpu:1").contains("SUCCEEDED"));
+        assertTrue(commands.online(false, false, false, "", true, false, false, "cpu:1").contains("SUCCEEDED"));
     }
 }

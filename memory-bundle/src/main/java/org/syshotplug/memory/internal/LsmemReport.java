@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.syshotplug.shell.Table;
 
 /**
  * The lsmem view: adjacent blocks that agree on the split columns merge into one range, and a
@@ -107,39 +109,23 @@ final class LsmemReport {
         return !splitOn.contains(Column.ZONES) || last.zones().equals(b.validZones());
     }
 
-    static String table(List<Range> ranges, List<Column> columns, boolean bytes) {
-        List<String[]> rows = new ArrayList<>();
-        String[] header = new String[columns.size()];
+    /** The ranges as lsmem lays them out: one space apart, every column but RANGE right-aligned. */
+    static Table table(List<Range> ranges, List<Column> columns, boolean bytes) {
+        Table t = new Table(columns.stream().map(Enum::name).toList()).gap(1);
         for (int i = 0; i < columns.size(); i++) {
-            header[i] = columns.get(i).name();
+            if (columns.get(i).right) {
+                t.right(i);
+            }
         }
-        rows.add(header);
         for (Range r : ranges) {
-            String[] row = new String[columns.size()];
-            for (int i = 0; i < columns.size(); i++) {
-                row[i] = cell(r, columns.get(i), bytes);
-            }
-            rows.add(row);
+            t.row(columns.stream().map(c -> cell(r, c, bytes)).toList());
         }
-        int[] widths = new int[columns.size()];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    line.append(' ');
-                }
-                String pad = " ".repeat(widths[i] - row[i].length());
-                line.append(columns.get(i).right ? pad + row[i] : row[i] + pad);
-            }
-            b.append(line.toString().stripTrailing()).append('\n');
-        }
-        return b.toString();
+        return t;
+    }
+
+    /** lsmem's JSON: the rows under {@code "memory"}, sizes in bytes as numbers with -b. */
+    static Map<String, Object> json(Table table) {
+        return Map.of("memory", table.records());
     }
 
     static String summary(List<MemoryBlock> blocks, long blockSize, boolean bytes) {
@@ -161,16 +147,16 @@ final class LsmemReport {
         return bytes ? String.format("%-23s %15d\n", label, value) : String.format("%-23s %5s\n", label, MemorySize.human(value));
     }
 
-    private static String cell(Range r, Column column, boolean bytes) {
+    private static Object cell(Range r, Column column, boolean bytes) {
         return switch (column) {
             case RANGE -> String.format("0x%016x-0x%016x", r.start(), r.end());
-            case SIZE -> bytes ? Long.toString(r.size()) : MemorySize.human(r.size());
+            case SIZE -> bytes ? (Object) r.size() : MemorySize.human(r.size());
             case STATE -> "going-offline".equals(r.state()) ? "on->off" : r.state();
             // lsmem says whether a block could be removed only while it is online
-            case REMOVABLE -> !MemoryBlock.ONLINE.equals(r.state()) ? "" : r.removable() ? "yes" : "no";
+            case REMOVABLE -> !MemoryBlock.ONLINE.equals(r.state()) ? "" : (Object) r.removable();
             case BLOCK -> r.firstBlock() == r.lastBlock() ? Integer.toString(r.firstBlock())
                     : r.firstBlock() + "-" + r.lastBlock();
-            case NODE -> r.node() == null ? "-" : r.node().toString();
+            case NODE -> r.node() == null ? "-" : (Object) r.node();
             case ZONES -> zones(r.zones());
         };
     }

@@ -93,6 +93,31 @@ class LsmemAgainstUtilLinuxTest {
         assertAgrees(ALL_COLUMNS, null, true, false);
     }
 
+    @Test
+    void rawWithoutHeadingsMatchesLsmemColumnForColumn() throws Exception {
+        MemoryTopology topology = new MemoryTopology(new LinuxSystemFiles(root));
+        List<LsmemReport.Column> columns = LsmemReport.DEFAULT_COLUMNS;
+
+        String ours = LsmemReport.table(LsmemReport.ranges(topology.blocks(), LsmemReport.defaultSplit(columns), false),
+                columns, false).render(true, true);
+
+        assertEquals(run(List.of("lsmem", "--sysroot", root.toString(), "-r", "-n")), ours);
+    }
+
+    /** This VM's own memory, read-only, as {@code --platform linux} reads it: byte for byte what lsmem -r -n prints. */
+    @Test
+    void rawWithoutHeadingsOnThisMachineIsLsmemItself() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/devices/system/memory")),
+                "skipped: this machine has no /sys/devices/system/memory");
+        MemoryTopology topology = new MemoryTopology(new LinuxSystemFiles(Path.of("/")));
+        List<LsmemReport.Column> columns = LsmemReport.DEFAULT_COLUMNS;
+
+        String ours = LsmemReport.table(LsmemReport.ranges(topology.blocks(), LsmemReport.defaultSplit(columns), false),
+                columns, false).render(true, true);
+
+        assertEquals(run(List.of("lsmem", "-r", "-n")), ours);
+    }
+
     private void assertAgrees(List<LsmemReport.Column> columns, String split, boolean all, boolean bytes) throws Exception {
         MemoryTopology topology = new MemoryTopology(new LinuxSystemFiles(root));
         List<MemoryBlock> blocks = topology.blocks();

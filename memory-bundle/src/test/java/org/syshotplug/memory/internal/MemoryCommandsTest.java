@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,5 +102,36 @@ class MemoryCommandsTest {
     @Test
     void lsmemRefusesUnknownColumns() {
         assertThrows(IllegalArgumentException.class, () -> shell.run("hotplug:lsmem -o RANGE,BOGUS"));
+    }
+
+    @Test
+    void lsmemAsJsonCarriesTheTableValuesUnderMemoryLikeLsmemJ() throws Exception {
+        shell.run("hotplug:chmem -d -b 5-6");
+
+        JsonNode memory = new ObjectMapper().readTree(shell.run("hotplug:lsmem --json")).get("memory");
+        String[] table = shell.run("hotplug:lsmem -r -n").split("\n");
+
+        assertEquals(table.length, memory.size());
+        assertEquals("0x0000000000000000-0x0000000027ffffff", memory.get(0).get("range").asText());
+        assertEquals("640M", memory.get(0).get("size").asText());
+        assertTrue(memory.get(0).get("removable").asBoolean());
+        assertEquals("5-6", memory.get(1).get("block").asText());
+        assertEquals("offline", memory.get(1).get("state").asText());
+        assertEquals("0x0000000028000000-0x0000000037ffffff 256M offline  5-6", table[1]);
+    }
+
+    @Test
+    void chmemResultIsOneLineWithTheBlocksAsRanges() throws Exception {
+        String out = shell.run("hotplug:chmem -q -d -b 4-7");
+
+        assertTrue(out.startsWith("SUCCEEDED: offline memory:4-7 (request "), out);
+    }
+
+    @Test
+    void lsmemHelpComesFromTheDescriptors() throws Exception {
+        String help = shell.run("hotplug:lsmem --help");
+
+        assertTrue(help.startsWith("hotplug:lsmem - list memory ranges like lsmem"), help);
+        assertTrue(help.contains("-r, --raw"), help);
     }
 }

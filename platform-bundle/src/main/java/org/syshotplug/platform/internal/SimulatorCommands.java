@@ -1,12 +1,14 @@
 package org.syshotplug.platform.internal;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.sim.MachineControl;
+import org.syshotplug.shell.CommandHelp;
 
 /**
  * {@code hotplug:acpinotify}: on the simulated machine, plays the firmware and raises an ACPI
@@ -30,8 +32,21 @@ public class SimulatorCommands {
     @Descriptor("simulated machine only: raise an ACPI notification on a device object, as firmware would;"
             + " the resulting request shows in hotplug:requests and hotplug:history")
     public String acpinotify(
-            @Descriptor("kernel ACPI device name, e.g. ACPI0004:00") String device,
-            @Descriptor("eject-request (0x03), device-check (0x01), bus-check (0x00), or a number") String value) {
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("device: kernel ACPI device name (ACPI0004:00), then the notification: eject-request (0x03),"
+                    + " device-check (0x01), bus-check (0x00) or a number") String... deviceAndValue) {
+        if (help) {
+            return CommandHelp.render(SimulatorCommands.class, "hotplug", "acpinotify").stripTrailing();
+        }
+        if (deviceAndValue.length != 2) {
+            throw new IllegalArgumentException("name a device and a notification, e.g. hotplug:acpinotify ACPI0004:00"
+                    + " eject-request");
+        }
+        return acpinotify(deviceAndValue[0], deviceAndValue[1]);
+    }
+
+    String acpinotify(String device, String value) {
         MachineControl control = machine;
         if (control == null) {
             throw new IllegalStateException("only the simulated machine can raise ACPI notifications; on a real machine"

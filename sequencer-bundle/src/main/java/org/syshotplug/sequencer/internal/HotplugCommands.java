@@ -1,26 +1,34 @@
 package org.syshotplug.sequencer.internal;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.util.promise.Promise;
 import org.syshotplug.api.DeviceInfo;
 import org.syshotplug.api.DeviceInventory;
 import org.syshotplug.api.DeviceRef;
@@ -29,14 +37,19 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.HotplugService;
 import org.syshotplug.api.Operation;
+import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
-import org.syshotplug.api.Progress;
 import org.syshotplug.api.RequestStatus;
-import org.syshotplug.api.StepRecord;
+import org.syshotplug.shell.CommandHelp;
+import org.syshotplug.shell.DeviceRanges;
+import org.syshotplug.shell.RequestRunner;
+import org.syshotplug.shell.ResultView;
+import org.syshotplug.shell.Table;
 
 /**
  * The generic hot-plug commands of the Gogo shell, scope {@code hotplug}. Thin: parse, call
- * {@link HotplugService}, format.
+ * {@link HotplugService}, format. Every list takes util-linux's {@code -J} (JSON), {@code -r}
+ * (raw) and {@code -n} (no headings); every command takes {@code -h/--help}.
  */
 @Component(service = HotplugCommands.class, property = {
     "osgi.command.scope=hotplug",
@@ -48,13 +61,15 @@ import org.syshotplug.api.StepRecord;
     "osgi.command.function=history",
     "osgi.command.function=handlers",
     "osgi.command.function=cancel",
-    "osgi.command.function=devices"
+    "osgi.command.function=devices",
+    "osgi.command.function=help",
+    "osgi.command.function=completions"
 })
 public class HotplugCommands {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
-    private static final Object DONE = new Object();
+    static final String SCOPE = "hotplug";
+    /** How far back {@code hotplug:history} looks when it filters or looks up an id. */
+    private static final int HISTORY_SEARCH = 100_000;
 
     @Reference
     HotplugService service;
@@ -66,6 +81,9 @@ public class HotplugCommands {
     /** Where progress lines go while a request runs; the session's output when null. */
     PrintStream progressOut;
 
+    /** For {@code hotplug:help}: every command service of the framework; null in unit tests. */
+    private volatile BundleContext context;
+
     public HotplugCommands() {
     }
 
@@ -75,86 +93,157 @@ public class HotplugCommands {
         this.progressOut = progressOut;
     }
 
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+    }
+
     // ------------------------------------------------------------------ requests
 
-    @Descriptor("hot-add devices (firmware, then OS): hotplug:add [--dry-run] [--param key=value] cpu:3 memory:12")
+    @Descriptor("hot-add devices (firmware, then OS), e.g. hotplug:add cpu:3 memory:100-131")
     public String add(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("skip overridable vetoes (honoured for remove and offline only)")
             @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("validate only; nothing on the system changes")
-            @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("validate only; nothing on the system changes (recorded as DRY_RUN)")
+            @Parameter(names = {"--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
             @Descriptor("request parameters as key=value, several separated by commas (count=2,zone=movable)")
             @Parameter(names = {"-p", "--param"}, absentValue = "") String params,
-            @Descriptor("devices as type:id, e.g. cpu:3 memory:12 acpi:ACPI0004:00 (or one comma-separated list)")
+            @Descriptor("no progress lines")
+            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
+            @Descriptor("print the result, with its steps, as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("print the steps table after the result line")
+            @Parameter(names = {"-v", "--verbose"}, presentValue = "true", absentValue = "false") boolean verbose,
+            @Descriptor("devices as type:id or type:first-last, e.g. cpu:3 memory:100-131 acpi:ACPI0004:00")
             String... targets) {
-        return run(Operation.ADD, force, dryRun, params, targets);
+        return help ? help("add") : run(Operation.ADD, force, dryRun, params, quiet, json, verbose, targets);
     }
 
-    @Descriptor("hot-remove devices (OS, then firmware): hotplug:remove [--force] [--dry-run] cpu:3")
+    @Descriptor("hot-remove devices (OS, then firmware), e.g. hotplug:remove cpu:3")
     public String remove(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("skip overridable vetoes (policy, not physics)")
             @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("validate only; nothing on the system changes")
-            @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("validate only; nothing on the system changes (recorded as DRY_RUN)")
+            @Parameter(names = {"--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
             @Descriptor("request parameters as key=value, several separated by commas")
             @Parameter(names = {"-p", "--param"}, absentValue = "") String params,
-            @Descriptor("devices as type:id, e.g. cpu:3 memory:12")
+            @Descriptor("no progress lines")
+            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
+            @Descriptor("print the result, with its steps, as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("print the steps table after the result line")
+            @Parameter(names = {"-v", "--verbose"}, presentValue = "true", absentValue = "false") boolean verbose,
+            @Descriptor("devices as type:id or type:first-last, e.g. cpu:3 memory:100-131")
             String... targets) {
-        return run(Operation.REMOVE, force, dryRun, params, targets);
+        return help ? help("remove") : run(Operation.REMOVE, force, dryRun, params, quiet, json, verbose, targets);
     }
 
-    @Descriptor("bring devices online: hotplug:online [--dry-run] [--param zone=movable] cpu:3 memory:12")
+    @Descriptor("bring devices online, e.g. hotplug:online --param zone=movable cpu:1-3 memory:100-131")
     public String online(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("skip overridable vetoes (honoured for remove and offline only)")
             @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("validate only; nothing on the system changes")
-            @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("validate only; nothing on the system changes (recorded as DRY_RUN)")
+            @Parameter(names = {"--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
             @Descriptor("request parameters as key=value, several separated by commas")
             @Parameter(names = {"-p", "--param"}, absentValue = "") String params,
-            @Descriptor("devices as type:id, e.g. cpu:3 memory:12")
+            @Descriptor("no progress lines")
+            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
+            @Descriptor("print the result, with its steps, as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("print the steps table after the result line")
+            @Parameter(names = {"-v", "--verbose"}, presentValue = "true", absentValue = "false") boolean verbose,
+            @Descriptor("devices as type:id or type:first-last, e.g. cpu:1-3 memory:100-131")
             String... targets) {
-        return run(Operation.ONLINE, force, dryRun, params, targets);
+        return help ? help("online") : run(Operation.ONLINE, force, dryRun, params, quiet, json, verbose, targets);
     }
 
-    @Descriptor("take devices offline: hotplug:offline [--force] [--dry-run] cpu:3 memory:12")
+    @Descriptor("take devices offline, e.g. hotplug:offline cpu:1-3 memory:100-131")
     public String offline(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
             @Descriptor("skip overridable vetoes (policy, not physics)")
             @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("validate only; nothing on the system changes")
-            @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("validate only; nothing on the system changes (recorded as DRY_RUN)")
+            @Parameter(names = {"--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
             @Descriptor("request parameters as key=value, several separated by commas")
             @Parameter(names = {"-p", "--param"}, absentValue = "") String params,
-            @Descriptor("devices as type:id, e.g. cpu:3 memory:12")
+            @Descriptor("no progress lines")
+            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
+            @Descriptor("print the result, with its steps, as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("print the steps table after the result line")
+            @Parameter(names = {"-v", "--verbose"}, presentValue = "true", absentValue = "false") boolean verbose,
+            @Descriptor("devices as type:id or type:first-last, e.g. cpu:1-3 memory:100-131")
             String... targets) {
-        return run(Operation.OFFLINE, force, dryRun, params, targets);
+        return help ? help("offline") : run(Operation.OFFLINE, force, dryRun, params, quiet, json, verbose, targets);
     }
 
-    private String run(Operation operation, boolean force, boolean dryRun, String params, String[] targets) {
+    private String run(Operation operation, boolean force, boolean dryRun, String params, boolean quiet, boolean json,
+            boolean verbose, String[] targets) {
         HotplugRequest request = request(operation, force, dryRun, params, targets);
-        BlockingQueue<Object> reports = new LinkedBlockingQueue<>();
-        Promise<HotplugResult> promise = service.submit(request, reports::add);
-        promise.onResolve(() -> reports.add(DONE));
-        PrintStream out = progressOut != null ? progressOut : System.out;
-        try {
-            // Progress is printed here, on the command's thread, so it reaches this shell session.
-            for (Object report = reports.take(); report != DONE; report = reports.take()) {
-                out.println(progressLine((Progress) report));
+        // util-linux's chcpu says "CPU 1 is already disabled" instead of pretending to change it.
+        List<DeviceRef> already = alreadyInState(operation, request.targets());
+        String alreadyLine = already.isEmpty() ? "" : DeviceRanges.summarise(already) + (already.size() == 1 ? " is" : " are")
+                + " already " + operation.word() + "\n";
+        if (!already.isEmpty()) {
+            List<DeviceRef> rest = new ArrayList<>(request.targets());
+            rest.removeAll(already);
+            if (rest.isEmpty()) {
+                return json ? Json.write(Map.of("already", already.stream().map(DeviceRef::toString).toList()))
+                        : alreadyLine.strip();
             }
-            HotplugResult result = promise.getValue();
-            String steps = steps(result);
-            if (!result.succeeded()) {
-                out.print(steps);
-                throw new RequestFailedException(result);
-            }
-            return steps + result.summary();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("stopped waiting for request " + request.id()
-                    + "; it goes on running: see hotplug:requests and hotplug:history", e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("request " + request.id() + " failed inside the sequencer: "
-                    + e.getCause(), e.getCause());
+            request = request.toBuilder().targets(rest).build();
         }
+        HotplugResult result = RequestRunner.run(service, request, quiet || json ? null : progressLines());
+        return show(result, json, verbose, alreadyLine);
+    }
+
+    private PrintStream progress() {
+        return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Progress goes to a test's stream, or to the session when someone is watching. */
+    private PrintStream progressLines() {
+        return progressOut != null ? progressOut : RequestRunner.whenInteractive(System.out);
+    }
+
+    /** The result once: JSON, or one line (and the steps with -v); a failure is thrown with its one sentence. */
+    private String show(HotplugResult result, boolean json, boolean verbose, String prefix) {
+        String text = json ? Json.write(ResultView.record(result))
+                : prefix + ResultView.line(result) + (verbose ? "\n" + ResultView.steps(result).toString().stripTrailing() : "");
+        if (!result.succeeded()) {
+            if (json || verbose) {
+                progress().println(text);
+            }
+            throw new RequestFailedException(result, ResultView.line(result));
+        }
+        return text;
+    }
+
+    /** Targets that an inventory says are in the state an online/offline would put them in. */
+    private List<DeviceRef> alreadyInState(Operation operation, List<DeviceRef> targets) {
+        if (operation != Operation.ONLINE && operation != Operation.OFFLINE) {
+            return List.of();
+        }
+        List<DeviceInventory> all = inventories == null ? List.of() : List.copyOf(inventories);
+        Set<String> types = targets.stream().map(DeviceRef::type).collect(Collectors.toSet());
+        Map<DeviceRef, String> states = new TreeMap<>();
+        for (DeviceInventory inventory : all) {
+            if (types.contains(inventory.deviceType())) {
+                try {
+                    inventory.devices().forEach(d -> states.put(d.ref(), d.state()));
+                } catch (RuntimeException e) {
+                    // an inventory that cannot read now decides nothing; the handlers will see
+                }
+            }
+        }
+        return targets.stream().filter(t -> operation.word().equals(states.get(t))).toList();
     }
 
     static HotplugRequest request(Operation operation, boolean force, boolean dryRun, String params, String[] targets) {
@@ -173,19 +262,23 @@ public class HotplugCommands {
                 allParams.append(',').append(token);
                 continue;
             }
+            if (token.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option '" + printable(token) + "' for hotplug:"
+                        + operation.word() + "; see hotplug:" + operation.word() + " --help");
+            }
             for (String one : token.split(",")) {
                 if (!one.isBlank()) {
-                    devices.add(DeviceRef.parse(one.trim()));
+                    devices.addAll(DeviceRanges.parse(one.trim()));
                 }
             }
         }
         params = allParams.toString();
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("name at least one device, e.g. hotplug:" + operation.word()
-                    + " cpu:3 memory:12");
+                    + " cpu:3 memory:100-131");
         }
-        HotplugRequest.Builder b = HotplugRequest.builder(operation).targets(devices).force(force).dryRun(dryRun)
-                .origin("shell");
+        HotplugRequest.Builder b = HotplugRequest.builder(operation).targets(devices)
+                .force(force).dryRun(dryRun).origin("shell");
         if (params != null) {
             for (String pair : params.split(",")) {
                 if (pair.isBlank()) {
@@ -202,70 +295,172 @@ public class HotplugCommands {
         return b.build();
     }
 
-    private static String progressLine(Progress p) {
-        StringBuilder b = new StringBuilder("  [");
-        b.append(p.total() > 0 ? p.done() + "/" + p.total() : Integer.toString(p.done())).append("] ")
-                .append(p.phase().word()).append(' ').append(p.handler());
-        if (p.device() != null) {
-            b.append(' ').append(p.device());
-        }
-        if (p.message() != null && !p.message().isBlank()) {
-            b.append(": ").append(p.message());
-        }
-        return b.toString();
-    }
-
-    private static String steps(HotplugResult result) {
-        if (result.steps().isEmpty()) {
-            return "";
-        }
-        Table t = new Table("phase", "handler", "bundle", "status", "ms", "detail");
-        for (StepRecord s : result.steps()) {
-            t.row(s.phase().word(), s.handler(), s.bundle(), s.status(), s.duration().toMillis(),
-                    s.error() == null ? "" : s.error().toString());
-        }
-        return t.toString();
-    }
-
     // ------------------------------------------------------------------ inspection
 
     @Descriptor("the running request and the queued ones, in the order they will run")
-    public String requests() {
-        List<RequestStatus> all = service.requests();
-        if (all.isEmpty()) {
-            return "no request is running or queued";
+    public String requests(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("print as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("raw output: one space between cells")
+            @Parameter(names = {"-r", "--raw"}, presentValue = "true", absentValue = "false") boolean raw,
+            @Descriptor("no heading line")
+            @Parameter(names = {"-n", "--noheadings"}, presentValue = "true", absentValue = "false") boolean noHeadings) {
+        if (help) {
+            return help("requests");
         }
-        Table t = new Table("id", "state", "phase", "operation", "devices", "origin", "submitted");
-        for (RequestStatus s : all) {
+        Table t = new Table("id", "state", "phase", "operation", "devices", "origin", "principal", "submitted");
+        for (RequestStatus s : service.requests()) {
             HotplugRequest r = s.request();
-            t.row(r.id(), s.state(), s.phase() == null ? "-" : s.phase().word(), r.operation().word(),
-                    devices(r.targets()), r.origin(), TIME.format(s.submitted()));
+            t.row(r.id(), s.state().toString(), s.phase() == null ? null : s.phase().word(), r.operation().word(),
+                    DeviceRanges.summarise(r.targets(), 60), r.origin(), r.principal(), ResultView.time(s.submitted()));
         }
-        return t.toString();
+        if (json) {
+            return Json.write(Map.of("requests", t.records()));
+        }
+        return t.isEmpty() && !raw ? "no request is running or queued" : t.render(raw, noHeadings);
     }
 
-    @Descriptor("the last 20 finished requests, newest last")
-    public String history() {
-        return history(20);
-    }
-
-    @Descriptor("the last n finished requests, newest last")
-    public String history(@Descriptor("how many") int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("history needs a positive count, not " + n);
+    @Descriptor("finished requests, newest last (20 unless -c); with a request id, that request and its steps")
+    public String history(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("print as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("raw output: one space between cells")
+            @Parameter(names = {"-r", "--raw"}, presentValue = "true", absentValue = "false") boolean raw,
+            @Descriptor("no heading line")
+            @Parameter(names = {"-n", "--noheadings"}, presentValue = "true", absentValue = "false") boolean noHeadings,
+            @Descriptor("how many of the newest matching requests (default 20)")
+            @Parameter(names = {"-c", "--count"}, absentValue = "20") int count,
+            @Descriptor("only requests on this device or range, e.g. cpu:1 or memory:100-131")
+            @Parameter(names = {"-d", "--device"}, absentValue = "") String device,
+            @Descriptor("only these outcomes, comma-separated, e.g. ROLLED_BACK,REJECTED")
+            @Parameter(names = {"-o", "--outcome"}, absentValue = "") String outcome,
+            @Descriptor("only requests started at or after: 2026-12-01, 2026-12-01T10:00, an ISO instant, or an age like 2h or 3d")
+            @Parameter(names = {"-s", "--since"}, absentValue = "") String since,
+            @Descriptor("only requests started before (same forms as --since)")
+            @Parameter(names = {"-u", "--until"}, absentValue = "") String until,
+            @Descriptor("a request id (its steps), or a count as in older releases")
+            String... args) {
+        if (help) {
+            return help("history");
         }
-        List<HotplugResult> results = service.history(n);
-        if (results.isEmpty()) {
-            return "no request has finished yet";
+        if (args.length > 1) {
+            throw new IllegalArgumentException("hotplug:history takes at most one request id; see hotplug:history --help");
         }
-        Table t = new Table("id", "outcome", "operation", "devices", "origin", "started", "ms", "error");
+        if (args.length == 1) {
+            HotplugResult one = find(args[0]);
+            if (one != null) {
+                return json ? Json.write(ResultView.record(one)) : details(one, raw, noHeadings);
+            }
+            if (!args[0].matches("[0-9]{1,6}")) {
+                throw new IllegalArgumentException("no finished request with id '" + printable(args[0])
+                        + "' in the history; see hotplug:history for the ids");
+            }
+            count = Integer.parseInt(args[0]);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("history needs a positive count, not " + count);
+        }
+        List<DeviceRef> onDevices = device.isEmpty() ? List.of() : DeviceRanges.parse(device);
+        Set<Outcome> outcomes = outcomes(outcome);
+        Instant from = since.isEmpty() ? null : instant(since, "--since");
+        Instant to = until.isEmpty() ? null : instant(until, "--until");
+        boolean filtered = !onDevices.isEmpty() || !outcomes.isEmpty() || from != null || to != null;
+        List<HotplugResult> results = service.history(filtered ? HISTORY_SEARCH : count).stream()
+                .filter(r -> onDevices.isEmpty() || ResultView.devices(r).stream().anyMatch(onDevices::contains)
+                        || r.request().targets().stream().anyMatch(onDevices::contains))
+                .filter(r -> outcomes.isEmpty() || outcomes.contains(r.outcome()))
+                .filter(r -> from == null || !r.started().isBefore(from))
+                .filter(r -> to == null || r.started().isBefore(to))
+                .toList();
+        if (results.size() > count) {
+            results = results.subList(results.size() - count, results.size());
+        }
+        if (json) {
+            return Json.write(Map.of("history", results.stream().map(ResultView::record).toList()));
+        }
+        if (results.isEmpty() && !raw) {
+            return filtered ? "no finished request matches" : "no request has finished yet";
+        }
+        Table t = new Table("id", "outcome", "operation", "devices", "machine", "origin", "principal", "started", "ms",
+                "error").right(8);
         for (HotplugResult r : results) {
-            t.row(r.requestId(), r.outcome(), r.request().operation().word(),
-                    devices(r.devices().isEmpty() ? r.request().targets() : r.devices()), r.request().origin(),
-                    TIME.format(r.started()), Duration.between(r.started(), r.finished()).toMillis(),
-                    r.error() == null ? "" : r.error().toString());
+            t.row(r.requestId(), r.outcome().name(), r.request().operation().word(),
+                    DeviceRanges.summarise(ResultView.devices(r), 40), r.machine(), r.request().origin(),
+                    r.request().principal(), ResultView.time(r.started()), ResultView.millis(r),
+                    r.error() == null ? null : r.error().toString());
         }
-        return t.toString();
+        return t.render(raw, noHeadings);
+    }
+
+    private HotplugResult find(String id) {
+        List<HotplugResult> all = service.history(HISTORY_SEARCH);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).requestId().equals(id)) {
+                return all.get(i);
+            }
+        }
+        return null;
+    }
+
+    private static String details(HotplugResult r, boolean raw, boolean noHeadings) {
+        StringBuilder b = new StringBuilder();
+        Map<String, Object> record = ResultView.record(r);
+        for (String key : List.of("id", "outcome", "operation", "devices", "dry-run", "force", "parameters", "machine",
+                "origin", "principal", "started", "finished", "ms")) {
+            b.append(String.format("%-11s %s%n", key + ":", record.get(key)));
+        }
+        if (r.error() != null) {
+            b.append(String.format("%-11s %s%n", "error:", r.error()));
+        }
+        Table steps = ResultView.steps(r);
+        return b.append('\n').append(steps.isEmpty() ? "(no step ran)\n" : steps.render(raw, noHeadings)).toString();
+    }
+
+    private static Set<Outcome> outcomes(String text) {
+        Set<Outcome> out = new LinkedHashSet<>();
+        if (text.isBlank()) {
+            return out;
+        }
+        for (String word : text.split(",")) {
+            try {
+                out.add(Outcome.valueOf(word.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown outcome '" + printable(word.strip()) + "': expected one of "
+                        + java.util.Arrays.stream(Outcome.values()).map(Enum::name).collect(Collectors.joining(", ")), e);
+            }
+        }
+        return out;
+    }
+
+    /** An ISO date, local date-time, offset date-time or instant, or an age such as 90m, 2h, 3d. */
+    static Instant instant(String text, String option) {
+        String t = text.strip();
+        try {
+            if (t.matches("[0-9]{1,6}[smhd]")) {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration age = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+                return Instant.now().minus(age);
+            }
+            if (t.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+                return LocalDate.parse(t).atStartOfDay(ZoneId.systemDefault()).toInstant();
+            }
+            if (t.endsWith("Z") || t.matches(".*[+-][0-9]{2}:[0-9]{2}$")) {
+                return OffsetDateTime.parse(t).toInstant();
+            }
+            return LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid " + option + " '" + printable(t) + "': expected 2026-12-01,"
+                    + " 2026-12-01T10:00, 2026-12-01T10:00:00Z or an age such as 90m, 2h, 3d", e);
+        }
     }
 
     @Descriptor("the live handler chain of each operation, in the order its steps run")
@@ -304,31 +499,62 @@ public class HotplugCommands {
     }
 
     @Descriptor("cancel a queued request (a running one is never interrupted)")
-    public String cancel(@Descriptor("the request id, as hotplug:requests shows it") String id) {
+    public String cancel(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("request id, as hotplug:requests shows it") String... ids) {
+        if (help) {
+            return help("cancel");
+        }
+        if (ids.length != 1) {
+            throw new IllegalArgumentException("name one request id, as hotplug:requests shows it");
+        }
+        String id = ids[0];
         if (!service.cancel(id)) {
-            throw new IllegalArgumentException("request " + id + " is not queued: it has finished, is running"
+            throw new IllegalArgumentException("request " + printable(id) + " is not queued: it has finished, is running"
                     + " (running requests are never interrupted) or never existed; see hotplug:requests");
         }
         return "request " + id + " cancelled";
     }
 
-    @Descriptor("devices of every type, as the inventories see them now")
-    public String devices() {
-        return devices((String) null);
-    }
-
-    @Descriptor("devices of one type (cpu, memory, ...), as its inventory sees them now")
-    public String devices(@Descriptor("device type") String type) {
-        List<DeviceInventory> all = inventories == null ? List.of() : List.copyOf(inventories);
-        List<DeviceInventory> chosen = all.stream()
-                .filter(i -> type == null || type.equals(i.deviceType()))
-                .sorted(Comparator.comparing(DeviceInventory::deviceType)).toList();
-        if (chosen.isEmpty()) {
-            String known = all.stream().map(DeviceInventory::deviceType).sorted().collect(Collectors.joining(", "));
-            throw new IllegalArgumentException(type == null ? "no device inventory is registered (install the cpu"
-                    + " or memory bundle)" : "no inventory for device type '" + type + "'; known types: "
-                    + (known.isEmpty() ? "none" : known));
+    @Descriptor("devices of every type, or of the types named, as the inventories see them now")
+    public Object devices(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("only the device ids, as a list (what the console completes)")
+            @Parameter(names = {"-i", "--ids"}, presentValue = "true", absentValue = "false") boolean ids,
+            @Descriptor("print as JSON")
+            @Parameter(names = {"-J", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("raw output: one space between cells")
+            @Parameter(names = {"-r", "--raw"}, presentValue = "true", absentValue = "false") boolean raw,
+            @Descriptor("no heading lines")
+            @Parameter(names = {"-n", "--noheadings"}, presentValue = "true", absentValue = "false") boolean noHeadings,
+            @Descriptor("type: cpu, memory, ... (all when none is named)") String... types) {
+        if (help) {
+            return help("devices");
         }
+        List<DeviceInventory> all = inventories == null ? List.of() : List.copyOf(inventories);
+        Set<String> wanted = Set.of(types);
+        List<DeviceInventory> chosen = all.stream()
+                .filter(i -> wanted.isEmpty() || wanted.contains(i.deviceType()))
+                .sorted(Comparator.comparing(DeviceInventory::deviceType)).toList();
+        Set<String> known = all.stream().map(DeviceInventory::deviceType).collect(Collectors.toCollection(java.util.TreeSet::new));
+        for (String type : types) {
+            if (!known.contains(type)) {
+                throw new IllegalArgumentException(all.isEmpty() ? "no device inventory is registered (install the cpu"
+                        + " or memory bundle)" : "no inventory for device type '" + printable(type) + "'; known types: "
+                        + String.join(", ", known));
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no device inventory is registered (install the cpu or memory bundle)");
+        }
+        if (ids) {
+            List<String> out = new ArrayList<>();
+            chosen.forEach(i -> i.devices().forEach(d -> out.add(d.ref().toString())));
+            return out;
+        }
+        Map<String, Object> jsonOut = new LinkedHashMap<>();
         StringBuilder b = new StringBuilder();
         for (DeviceInventory inventory : chosen) {
             List<DeviceInfo> devices = inventory.devices();
@@ -339,25 +565,125 @@ public class HotplugCommands {
             Table t = new Table(headers);
             for (DeviceInfo d : devices) {
                 List<Object> cells = new ArrayList<>(List.of(d.ref().toString(), d.state()));
-                columns.forEach(c -> cells.add(d.attributes().getOrDefault(c, "-")));
-                t.row(cells.toArray());
+                columns.forEach(c -> cells.add(d.attributes().get(c)));
+                t.row(cells);
             }
-            if (chosen.size() > 1) {
+            jsonOut.put(inventory.deviceType(), t.records());
+            if (chosen.size() > 1 && !raw && !noHeadings) {
                 b.append(inventory.deviceType()).append(":\n");
             }
-            b.append(devices.isEmpty() ? "  (no " + inventory.deviceType() + " device)\n" : t.toString());
+            b.append(devices.isEmpty() && !raw ? "  (no " + inventory.deviceType() + " device)\n" : t.render(raw, noHeadings));
         }
-        return b.toString();
+        return json ? Json.write(jsonOut) : b.toString();
+    }
+
+    @Descriptor("the commands with one line each, or the full help of one command (the same text as its --help)")
+    public String help(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("command, e.g. hotplug:offline or offline (all when none is named)") String... command) {
+        if (help) {
+            return help("help");
+        }
+        Map<String, Class<?>> commands = commands();
+        if (command.length == 0) {
+            Table t = new Table("command", "description");
+            commands.forEach((name, type) -> t.row(name, CommandHelp.summary(type, name.substring(name.indexOf(':') + 1))));
+            return t.render(false, true) + "\nhelp <command> or <command> --help shows a command's options.";
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : command) {
+            String full = name.contains(":") ? name : commands.keySet().stream()
+                    .filter(n -> n.endsWith(":" + name)).findFirst().orElse(name);
+            Class<?> type = commands.get(full);
+            if (type == null) {
+                throw new IllegalArgumentException("no command '" + printable(name) + "'; help lists them all");
+            }
+            int colon = full.indexOf(':');
+            out.add(CommandHelp.render(type, full.substring(0, colon), full.substring(colon + 1)));
+        }
+        return String.join("\n", out).stripTrailing();
+    }
+
+    @Descriptor("the console's completion specs: one Gogo 'complete' line per command and option, from the descriptors")
+    public List<String> completions(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help) {
+        if (help) {
+            return List.of(help("completions"));
+        }
+        List<String> lines = new ArrayList<>();
+        commands().forEach((name, type) -> {
+            if (!name.startsWith(SCOPE + ":")) {
+                return;
+            }
+            String function = name.substring(SCOPE.length() + 1);
+            lines.add("complete -c " + name + " -e");
+            lines.add("complete -c " + name + " -d " + quoted(CommandHelp.summary(type, function)));
+            for (CommandHelp.Option o : CommandHelp.options(type, function)) {
+                StringBuilder b = new StringBuilder("complete -c ").append(name);
+                for (String n : o.names()) {
+                    b.append(n.startsWith("--") ? " -l " + n.substring(2) : " -s " + n.substring(1));
+                }
+                lines.add(b.append(" --description ").append(quoted(o.description())).toString());
+            }
+            if (List.of("add", "remove", "online", "offline").contains(function)) {
+                lines.add("complete -c " + name + " -a 'hotplug:devices --ids'");
+            }
+        });
+        return lines;
+    }
+
+    /** A Gogo single-quoted word: it has no escapes, so a quote inside becomes a typographic one. */
+    private static String quoted(String text) {
+        return "'" + text.replace('\'', '\u2019').replaceAll("\\p{Cc}", " ") + "'";
+    }
+
+    private String help(String function) {
+        return CommandHelp.render(HotplugCommands.class, SCOPE, function).stripTrailing();
+    }
+
+    /** Every Gogo command of the framework, scope:function to its class, sorted (hotplug first). */
+    private Map<String, Class<?>> commands() {
+        Map<String, Class<?>> out = new TreeMap<>(Comparator.comparing((String n) -> !n.startsWith(SCOPE + ":"))
+                .thenComparing(Comparator.naturalOrder()));
+        BundleContext ctx = context;
+        if (ctx == null) {
+            for (String f : new String[] {"add", "remove", "online", "offline", "requests", "history", "handlers",
+                "cancel", "devices", "help", "completions"}) {
+                out.put(SCOPE + ":" + f, HotplugCommands.class);
+            }
+            return out;
+        }
+        ServiceReference<?>[] refs;
+        try {
+            refs = ctx.getAllServiceReferences(null, "(osgi.command.scope=*)");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object scope = ref.getProperty("osgi.command.scope");
+            Object functions = ref.getProperty("osgi.command.function");
+            Object target = ctx.getService(ref);
+            if (target == null) {
+                continue;
+            }
+            try {
+                List<String> names = functions instanceof String[] many ? List.of(many)
+                        : functions == null ? List.of() : List.of(functions.toString());
+                for (String f : names) {
+                    out.put(scope + ":" + f, target.getClass());
+                }
+            } finally {
+                ctx.ungetService(ref);
+            }
+        }
+        return out;
     }
 
     /** Shell input shown in an error: control characters as '?', at most 80 characters. */
-    private static String printable(String s) {
+    static String printable(String s) {
         String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         return shown.replaceAll("\\p{Cc}", "?");
-    }
-
-    private static String devices(List<DeviceRef> devices) {
-        String all = devices.stream().map(DeviceRef::toString).collect(Collectors.joining(","));
-        return all.length() > 60 ? all.substring(0, 57) + "..." : all;
     }
 }

@@ -10,7 +10,12 @@ public class RequestFailedException extends RuntimeException {
     private final transient HotplugResult result;
 
     public RequestFailedException(HotplugResult result) {
-        super(result.summary());
+        this(result, result.summary());
+    }
+
+    /** With the one sentence the shell prints for it. */
+    public RequestFailedException(HotplugResult result, String message) {
+        super(message);
         this.result = result;
     }
 

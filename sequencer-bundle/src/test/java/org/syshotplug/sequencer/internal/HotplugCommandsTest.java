@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
@@ -85,8 +87,7 @@ class HotplugCommandsTest {
         Object out = session.execute("hotplug:online --param zone=movable,count=2 cpu:1 cpu:2");
 
         String text = out.toString();
-        assertTrue(text.startsWith("PHASE"), text);
-        assertTrue(text.contains("SUCCEEDED: online [cpu:1, cpu:2]"), text);
+        assertTrue(text.startsWith("SUCCEEDED: online cpu:1-2 (request "), text);
         assertEquals("  [1/2] execute cpu-online cpu:1: done\n  [2/2] execute cpu-online cpu:2: done\n",
                 progress.toString(StandardCharsets.UTF_8));
         HotplugRequest sent = sequencer.history(1).get(0).request();
@@ -103,7 +104,7 @@ class HotplugCommandsTest {
 
     @Test
     void dryRunAndForceOptionsReachTheRequest() throws Exception {
-        session.execute("hotplug:offline --force --dry-run cpu:1");
+        session.execute("hotplug:offline --force --dry-run cpu:0");
 
         HotplugRequest sent = sequencer.history(1).get(0).request();
         assertTrue(sent.dryRun());
@@ -121,8 +122,9 @@ class HotplugCommandsTest {
                 () -> session.execute("hotplug:offline cpu:0"));
 
         assertEquals(Outcome.REJECTED, e.result().outcome());
-        assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("REJECTED: offline cpu:0 (request "), e.getMessage());
         assertTrue(e.getMessage().contains("cpu0 cannot be offlined"), e.getMessage());
+        assertEquals("", progress.toString(StandardCharsets.UTF_8), "a failure is printed once, by whoever catches it");
     }
 
     @Test
@@ -151,6 +153,7 @@ class HotplugCommandsTest {
 
         assertTrue(history.startsWith("ID"), history);
         assertTrue(history.contains("SUCCEEDED  online     cpu:1"), history);
+        assertTrue(history.matches("(?s).*shell +local +20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+.*"), history);
         assertEquals("no request is running or queued", requests);
     }
 
@@ -167,5 +170,86 @@ class HotplugCommandsTest {
         String text = session.execute("hotplug:devices cpu").toString();
 
         assertEquals("DEVICE  STATE    NODE\ncpu:0   online   0\ncpu:1   offline  0\n", text);
+    }
+
+    @Test
+    void genericCommandsTakeRanges() throws Exception {
+        session.execute("hotplug:online -q cpu:2-4 cpu:6");
+
+        assertEquals(List.of(DeviceRef.cpu(2), DeviceRef.cpu(3), DeviceRef.cpu(4), DeviceRef.cpu(6)),
+                sequencer.history(1).get(0).request().targets());
+    }
+
+    @Test
+    void aDeviceAlreadyInTheStateIsReportedNotRequested() throws Exception {
+        Object out = session.execute("hotplug:offline cpu:1");
+
+        assertEquals("cpu:1 is already offline", out);
+        assertTrue(sequencer.history(10).isEmpty(), "no request was made");
+    }
+
+    @Test
+    void helpOptionPrintsTheHelpGeneratedFromTheDescriptors() throws Exception {
+        String help = session.execute("hotplug:offline --help").toString();
+
+        assertTrue(help.startsWith("hotplug:offline - take devices offline"), help);
+        assertTrue(help.contains("--dry-run"), help);
+        assertTrue(help.contains("-J, --json"), help);
+        assertEquals(help, session.execute("hotplug:help hotplug:offline"));
+        assertTrue(sequencer.history(10).isEmpty(), "--help runs nothing");
+    }
+
+    @Test
+    void helpListsEveryCommandWithOneLine() throws Exception {
+        String help = session.execute("hotplug:help").toString();
+
+        assertTrue(help.matches("(?s).*\nhotplug:offline +take devices offline.*"), help);
+        assertTrue(help.matches("(?s).*\nhotplug:history +finished requests.*"), help);
+    }
+
+    @Test
+    void requestResultAndHistoryAsJsonCarryTheTableValues() throws Exception {
+        JsonNode result = new ObjectMapper().readTree(session.execute("hotplug:online --json cpu:1-2").toString());
+        JsonNode history = new ObjectMapper().readTree(session.execute("hotplug:history -J").toString());
+
+        assertEquals("SUCCEEDED", result.get("outcome").asText());
+        assertEquals("cpu:1-2", result.get("devices").asText());
+        assertEquals("shell", result.get("origin").asText());
+        assertEquals("execute", result.get("steps").get(1).get("phase").asText());
+        assertEquals(result.get("id"), history.get("history").get(0).get("id"));
+        assertEquals("", progress.toString(StandardCharsets.UTF_8), "--json prints no progress");
+    }
+
+    @Test
+    void historyOfOneIdListsItsSteps() throws Exception {
+        session.execute("hotplug:online cpu:1");
+        String id = sequencer.history(1).get(0).requestId();
+
+        String text = session.execute("hotplug:history " + id).toString();
+
+        assertTrue(text.startsWith("id:         " + id + "\noutcome:    SUCCEEDED"), text);
+        assertTrue(text.contains("validate  v "), text);
+        assertTrue(text.contains("execute   cpu-online"), text);
+    }
+
+    @Test
+    void historyFiltersByDeviceOutcomeAndTime() throws Exception {
+        session.execute("hotplug:online cpu:1");
+        session.execute("hotplug:online cpu:2");
+
+        String byDevice = session.execute("hotplug:history -r -n --device cpu:2").toString();
+        String byOutcome = session.execute("hotplug:history --outcome rolled_back").toString();
+        String future = session.execute("hotplug:history --since 2999-01-01").toString();
+
+        assertEquals(1, byDevice.lines().count(), byDevice);
+        assertTrue(byDevice.contains(" cpu:2 "), byDevice);
+        assertEquals("no finished request matches", byOutcome);
+        assertEquals("no finished request matches", future);
+        assertThrows(IllegalArgumentException.class, () -> session.execute("hotplug:history --outcome FINE"));
+    }
+
+    @Test
+    void rawAndNoHeadingsListsAreForScripts() throws Exception {
+        assertEquals("cpu:0 online 0\ncpu:1 offline 0\n", session.execute("hotplug:devices -r -n cpu"));
     }
 }
