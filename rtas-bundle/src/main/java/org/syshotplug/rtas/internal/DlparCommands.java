@@ -368,7 +368,7 @@ public class DlparCommands {
 
     /** I/O connectors as the device tree lists them: powerpc-utils' slot and pci tables, read-only. */
     private String slots(String type, String only, String delimiter, boolean json) {
-        List<Drc> io = partition.allDrcs().stream()
+        List<Drc> io = partition.allDrcs()
                 .filter(d -> !d.isCpu() && !d.isMemory())
                 .filter(d -> type.equals("phb") == "PHB".equals(d.type()))
                 .filter(d -> only.isEmpty() || only.equals(d.name()))

@@ -55,7 +55,7 @@ final class PseriesPartition {
     }
 
     /** The CPU DRCs of {@code /cpus}, then every DRC of {@code /}, without copying the latter (it may be millions). */
-    private Stream<Drc> allDrcs() {
+    Stream<Drc> allDrcs() {
         return Stream.concat(cpuDrcs().stream(), DrcTable.read(tree, "/").stream());
     }
 
