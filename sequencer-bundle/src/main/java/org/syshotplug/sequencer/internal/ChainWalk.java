@@ -246,7 +246,8 @@ final class ChainWalk {
         return result(Outcome.ROLLBACK_FAILED, new HotplugError(firstRollbackError.handler(),
                 firstRollbackError.device(), firstRollbackError.errno(), false,
                 "rollback failed, the system may be in between: " + firstRollbackError.message()
-                        + " (the request had failed in " + cause.handler() + ": " + cause.message() + ")"));
+                        + " (the request had failed" + (cause.handler() == null ? "" : " in " + cause.handler())
+                        + ": " + cause.message() + ")"));
     }
 
     private HotplugResult result(Outcome outcome, HotplugError error) {
