@@ -47,8 +47,8 @@ final class ChainWalk {
     private final Events events;
     private final Watchdog watchdog;
     private final Supplier<SequencerSettings> settings;
-    private final List<StepRecord> steps = new ArrayList<>();
-    private final List<Step> plan = new ArrayList<>();
+    private final List<StepRecord> steps;
+    private final List<Step> plan;
     // Where the walk stands, so a replacement worker carries on after an overrun.
     private int pos;
     private boolean up = true;
@@ -62,17 +62,27 @@ final class ChainWalk {
         this.events = events;
         this.watchdog = watchdog;
         this.settings = settings;
+        // Sized once: a step per handler, rollbacks at most as many again.
+        int size = run.chain.size();
+        this.plan = new ArrayList<>(size + PhaseRule.values().length);
+        this.steps = new ArrayList<>(earlier.size() + 2 * size + 1);
         this.steps.addAll(earlier);
     }
 
-    /** The whole request: every phase of the table over the request's chain snapshot. */
+    /**
+     * The whole request: every phase of the table over the request's chain snapshot, which the
+     * registry keeps in walk order ({@link PhaseRule#handlers}) so no request sorts.
+     */
     static ChainWalk of(RequestRun run, Journal journal, Events events, Watchdog watchdog,
             Supplier<SequencerSettings> settings) {
         ChainWalk w = new ChainWalk(run, journal, events, watchdog, settings, List.of());
+        List<RegisteredHandler> chain = run.chain;
         for (PhaseRule rule : PhaseRule.values()) {
             w.plan.add(new Step(rule, null));
-            for (RegisteredHandler h : rule.handlers(run.chain, run.request.operation())) {
-                w.plan.add(new Step(rule, h));
+            for (int i = 0; i < chain.size(); i++) {
+                if (chain.get(i).phase() == rule.phase) {
+                    w.plan.add(new Step(rule, chain.get(i)));
+                }
             }
         }
         return w;
@@ -251,7 +261,8 @@ final class ChainWalk {
     }
 
     private HotplugResult result(Outcome outcome, HotplugError error) {
-        return new HotplugResult(run.request, outcome, run.devices(), steps, error, run.started, Instant.now());
+        return new HotplugResult(run.request, outcome, run.devices(), steps, error, run.started, Instant.now(),
+                settings.get().machine());
     }
 
     // ------------------------------------------------------------------ one handler call
