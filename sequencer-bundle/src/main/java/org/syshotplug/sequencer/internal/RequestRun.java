@@ -49,8 +49,9 @@ final class RequestRun {
     private volatile String[] deviceNames;
     /** Derived from the targets and {@link #devices}; recomputed only when the devices change, since every handler looks. */
     private volatile Set<String> deviceTypes;
-    private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
-    private final Map<RegisteredHandler, UndoLog> undoLogs = new IdentityHashMap<>();
+    // Made on first use: most requests of most handlers never touch them. Guarded by this.
+    private Map<RegisteredHandler, Map<String, Object>> attributes;
+    private Map<RegisteredHandler, UndoLog> undoLogs;
 
     RequestRun(HotplugRequest request, ProgressListener listener, Deferred<HotplugResult> deferred) {
         this.request = request;
@@ -143,17 +144,19 @@ final class RequestRun {
     }
 
     /** The handler's undo log for this request (in memory; the journal wires its recorder). */
-    UndoLog undoLog(RegisteredHandler handler) {
-        synchronized (undoLogs) {
-            return undoLogs.computeIfAbsent(handler, h -> UndoLog.inMemory());
+    synchronized UndoLog undoLog(RegisteredHandler handler) {
+        if (undoLogs == null) {
+            undoLogs = new IdentityHashMap<>(4);
         }
+        return undoLogs.computeIfAbsent(handler, h -> UndoLog.inMemory());
     }
 
     /** This handler's scratch space for this request, the same map in execute and in rollback. */
-    Map<String, Object> attributes(RegisteredHandler handler) {
-        synchronized (attributes) {
-            return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());
+    synchronized Map<String, Object> attributes(RegisteredHandler handler) {
+        if (attributes == null) {
+            attributes = new IdentityHashMap<>(4);
         }
+        return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());
     }
 
     /**

@@ -35,6 +35,8 @@ import org.syshotplug.spi.HotplugHandler;
 final class Worker implements Watchdog.TakeOver {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    /** A worker thread's own name; while it works on a request the request id is appended. */
+    private static final ThreadLocal<String> BASE_NAME = new ThreadLocal<>();
 
     private final int instance;
     private final Supplier<SequencerSettings> settings;
@@ -224,6 +226,7 @@ final class Worker implements Watchdog.TakeOver {
      */
     private void serve(Runnable firstTask) {
         try {
+            BASE_NAME.set(Thread.currentThread().getName());
             firstTask.run();
             recovery.resume();
             serveQueue();
@@ -240,6 +243,10 @@ final class Worker implements Watchdog.TakeOver {
             RequestRun run;
             lock.lock();
             try {
+                if (queue.isEmpty()) {
+                    // Named back only when idle: in a burst each request renames the thread once.
+                    plainName();
+                }
                 while (queue.isEmpty() && !closed) {
                     queued.awaitUninterruptibly();
                 }
@@ -295,10 +302,9 @@ final class Worker implements Watchdog.TakeOver {
     void runRequest(RequestRun run, Supplier<HotplugResult> body) {
         HotplugResult result;
         MDC.put(Sequencer.MDC_REQUEST_ID, run.request.id());
-        Thread me = Thread.currentThread();
-        String plainName = me.getName();
         // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
-        me.setName(plainName + " [" + run.request.id() + "]");
+        String base = BASE_NAME.get();
+        Thread.currentThread().setName((base == null ? "hotplug-sequencer" : base) + " [" + run.request.id() + "]");
         try {
             result = body.get();
         } catch (Watchdog.Abandoned e) {
@@ -321,7 +327,14 @@ final class Worker implements Watchdog.TakeOver {
             events.finish(run, result);
         } finally {
             MDC.remove(Sequencer.MDC_REQUEST_ID);
-            me.setName(plainName);
+        }
+    }
+
+    private static void plainName() {
+        String base = BASE_NAME.get();
+        Thread me = Thread.currentThread();
+        if (base != null && !base.equals(me.getName())) {
+            me.setName(base);
         }
     }
 
