@@ -52,6 +52,8 @@ public final class ScaleProbe {
                         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (what.equals("memory")) {
             memory(n);
+        } else if (what.equals("pipelined")) {
+            pipelined(n, rounds);
         } else {
             cpus(n, rounds);
         }
@@ -148,6 +150,68 @@ public final class ScaleProbe {
                 throw new IllegalStateException(r.summary());
             }
         }
+    }
+
+    // ------------------------------------------------------------------ pipelined no-op requests
+
+    /**
+     * {@code handlers} no-op execute handlers, one-device requests kept 64 deep in the queue for
+     * {@code seconds}, as {@code SequencerBenchmark.sequencerPipelined}; besides the wall-clock
+     * rate, the CPU time the worker and the submitter spent per request, which other sessions'
+     * load on a shared machine does not inflate the way it inflates wall time.
+     */
+    private static void pipelined(int handlers, int seconds) throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Sequencer s = new Sequencer(SequencerSettings.defaults())) {
+            for (int i = 0; i < handlers; i++) {
+                s.addHandler(new NoopHandler(), NoopHandler.properties(i));
+            }
+            HotplugRequest[] batch = new HotplugRequest[SequencerBenchmark.BATCH];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = SequencerBenchmark.request("bench-" + i, 1);
+            }
+            @SuppressWarnings("unchecked")
+            org.osgi.util.promise.Promise<HotplugResult>[] pending = new org.osgi.util.promise.Promise[batch.length];
+            long warmEnd = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < warmEnd) {
+                burst(s, batch, pending);
+            }
+            long worker = workerId(mx);
+            long w0 = mx.getThreadCpuTime(worker);
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            long end = t0 + seconds * 1_000_000_000L;
+            long requests = 0;
+            while (System.nanoTime() < end) {
+                burst(s, batch, pending);
+                requests += batch.length;
+            }
+            long wall = System.nanoTime() - t0;
+            double workerUs = (mx.getThreadCpuTime(worker) - w0) / 1e3 / requests;
+            double submitterUs = (mx.getCurrentThreadCpuTime() - c0) / 1e3 / requests;
+            System.out.printf("PIPELINED %d no-op handlers, 1 device, %d in flight, %d s: %.0f req/s wall;"
+                    + " CPU per request: worker %.2f µs (= %.0f req/s if it had a core), submitter %.2f µs%n",
+                    handlers, batch.length, seconds, requests / (wall / 1e9), workerUs, 1e6 / workerUs, submitterUs);
+        }
+    }
+
+    private static void burst(Sequencer s, HotplugRequest[] batch, org.osgi.util.promise.Promise<HotplugResult>[] pending)
+            throws Exception {
+        for (int i = 0; i < batch.length; i++) {
+            pending[i] = s.submit(batch[i]);
+        }
+        for (org.osgi.util.promise.Promise<HotplugResult> p : pending) {
+            p.getValue();
+        }
+    }
+
+    private static long workerId(java.lang.management.ThreadMXBean mx) {
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("hotplug-sequencer-")) {
+                return t.getThreadId();
+            }
+        }
+        throw new IllegalStateException("no worker thread found");
     }
 
     // ------------------------------------------------------------------ memory

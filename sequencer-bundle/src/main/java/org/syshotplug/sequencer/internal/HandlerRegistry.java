@@ -39,8 +39,8 @@ final class HandlerRegistry {
 
     /** Immutable, in chain order; replaced under lock so a request's snapshot is one consistent view. */
     private volatile List<RegisteredHandler> chain = List.of();
-    /** Per operation, the handlers taking part in walk order (phase by phase as {@link PhaseRule} orders them). */
-    private volatile Map<Operation, List<RegisteredHandler>> walkOrder = walkOrder(List.of());
+    /** Per operation, the plan of the handlers taking part (phase by phase as {@link PhaseRule} orders them). */
+    private volatile Map<Operation, ChainWalk.Plan> plans = plans(List.of());
 
     /** @throws IllegalArgumentException when the properties are malformed or the handler is already added */
     RegisteredHandler add(HotplugHandler handler, Map<String, ?> properties, BooleanSupplier inService) {
@@ -96,16 +96,16 @@ final class HandlerRegistry {
      * The handlers taking part in {@code operation} whose provider is in service, in walk order
      * (sorted when the chain changes, not per request).
      */
-    List<RegisteredHandler> snapshot(Operation operation) {
+    ChainWalk.Plan snapshot(Operation operation) {
         lock.lock();
         try {
-            List<RegisteredHandler> ordered = walkOrder.get(operation);
-            for (int i = 0; i < ordered.size(); i++) {
-                if (!inService(ordered.get(i))) {
-                    return ordered.stream().filter(this::inService).toList();
+            ChainWalk.Plan plan = plans.get(operation);
+            for (RegisteredHandler h : plan.chain) {
+                if (!inService(h)) {
+                    return ChainWalk.Plan.of(plan.chain.stream().filter(this::inService).toList());
                 }
             }
-            return ordered;
+            return plan;
         } finally {
             lock.unlock();
         }
@@ -174,19 +174,19 @@ final class HandlerRegistry {
         List<RegisteredHandler> next = new ArrayList<>(registrations.values());
         next.sort(RegisteredHandler.CHAIN);
         chain = List.copyOf(next);
-        walkOrder = walkOrder(chain);
+        plans = plans(chain);
         changed.signalAll();
     }
 
-    private static Map<Operation, List<RegisteredHandler>> walkOrder(List<RegisteredHandler> chain) {
-        Map<Operation, List<RegisteredHandler>> out = new EnumMap<>(Operation.class);
+    private static Map<Operation, ChainWalk.Plan> plans(List<RegisteredHandler> chain) {
+        Map<Operation, ChainWalk.Plan> out = new EnumMap<>(Operation.class);
         for (Operation op : Operation.values()) {
             List<RegisteredHandler> taking = chain.stream().filter(h -> h.takesPart(op)).toList();
             List<RegisteredHandler> ordered = new ArrayList<>(taking.size());
             for (PhaseRule rule : PhaseRule.values()) {
                 ordered.addAll(rule.handlers(taking, op));
             }
-            out.put(op, List.copyOf(ordered));
+            out.put(op, ChainWalk.Plan.of(ordered));
         }
         return out;
     }

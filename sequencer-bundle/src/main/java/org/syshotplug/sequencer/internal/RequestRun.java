@@ -37,6 +37,8 @@ final class RequestRun {
     volatile long startedNanos;
     volatile Duration callDeadline;
     volatile List<RegisteredHandler> chain = List.of();
+    /** The steps the request walks, shared with every request started on the same chain. */
+    volatile ChainWalk.Plan plan;
     volatile Phase phase;
     /** True once the journal holds its QUEUED record, so its end is journaled too. */
     volatile boolean journaled;

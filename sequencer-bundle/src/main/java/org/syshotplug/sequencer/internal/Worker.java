@@ -243,9 +243,15 @@ final class Worker implements Watchdog.TakeOver {
             RequestRun run;
             lock.lock();
             try {
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && !closed) {
                     // Named back only when idle: in a burst each request renames the thread once.
-                    plainName();
+                    // Not under the lock: submitters must not wait for a system call.
+                    lock.unlock();
+                    try {
+                        plainName();
+                    } finally {
+                        lock.lock();
+                    }
                 }
                 while (queue.isEmpty() && !closed) {
                     queued.awaitUninterruptibly();
@@ -271,12 +277,13 @@ final class Worker implements Watchdog.TakeOver {
         }
     }
 
-    /** Marks {@code run} as the running request with {@code chain}. */
-    void begin(RequestRun run, List<RegisteredHandler> chain, Instant started) {
+    /** Marks {@code run} as the running request walking {@code plan}. */
+    void begin(RequestRun run, ChainWalk.Plan plan, Instant started) {
         lock.lock();
         try {
             running = run;
-            run.chain = chain;
+            run.plan = plan;
+            run.chain = plan.chain;
             run.callDeadline = run.request.deadline() != null ? run.request.deadline()
                     : settings.get().handlerDeadline();
             run.startedNanos = System.nanoTime();
@@ -290,9 +297,8 @@ final class Worker implements Watchdog.TakeOver {
         return ChainWalk.of(run, journal, events, watchdog, settings);
     }
 
-    ChainWalk unwinding(RequestRun run, List<RegisteredHandler> executed, List<org.syshotplug.api.StepRecord> earlier,
-            HotplugError cause) {
-        return ChainWalk.unwinding(run, executed, earlier, cause, journal, events, watchdog, settings);
+    ChainWalk unwinding(RequestRun run, List<org.syshotplug.api.StepRecord> earlier, HotplugError cause) {
+        return ChainWalk.unwinding(run, earlier, cause, journal, events, watchdog, settings);
     }
 
     /**
