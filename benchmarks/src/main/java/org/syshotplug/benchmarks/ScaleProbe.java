@@ -28,7 +28,8 @@ import org.syshotplug.spi.HotplugHandler;
  *
  * <pre>
  * java -cp benchmarks.jar org.syshotplug.benchmarks.ScaleProbe cpus 1000 [rounds]
- * java -cp benchmarks.jar org.syshotplug.benchmarks.ScaleProbe memory 4096
+ * java -cp benchmarks.jar org.syshotplug.benchmarks.ScaleProbe memory 4096 [nojournal|direct]
+ * java -cp benchmarks.jar org.syshotplug.benchmarks.ScaleProbe pipelined 8 [seconds]
  * </pre>
  *
  * {@code cpus}: one offline then one online request of N CPUs, interleaved per round with the same
@@ -40,18 +41,25 @@ import org.syshotplug.spi.HotplugHandler;
  */
 public final class ScaleProbe {
 
+    private static final java.util.concurrent.atomic.AtomicLong EVENTS = new java.util.concurrent.atomic.AtomicLong();
+
     private ScaleProbe() {
     }
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "cpus";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int rounds = args.length > 2 && args[2].matches("[0-9]+") ? Integer.parseInt(args[2]) : 10;
         System.out.println("load " + Files.readString(Path.of("/proc/loadavg")).trim() + ", JVM "
                 + System.getProperty("java.vm.version") + " " + String.join(" ",
                         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (what.equals("memory")) {
-            memory(n);
+            String mode = args.length > 2 ? args[2] : "journal";
+            if (mode.equals("direct")) {
+                memoryDirect(n);
+            } else {
+                memory(n, !mode.equals("nojournal"));
+            }
         } else if (what.equals("pipelined")) {
             pipelined(n, rounds);
         } else {
@@ -116,8 +124,9 @@ public final class ScaleProbe {
     }
 
     private static Sequencer cpuChain(SimulatedMachine machine, Path journal) {
-        Sequencer s = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(120)), null,
-                journal);
+        // Events are built as for EventAdmin (whose delivery is asynchronous), then dropped.
+        Sequencer s = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(120)),
+                (topic, properties) -> EVENTS.incrementAndGet(), journal);
         s.addHandler(new CpuValidateHandler(machine), props("org.syshotplug.cpu.validate", "validate",
                 HandlerProperties.CPU, DeviceRef.CPU));
         s.addHandler(new CpuOnlineHandler(machine), props("org.syshotplug.cpu.online", "execute",
@@ -216,7 +225,7 @@ public final class ScaleProbe {
 
     // ------------------------------------------------------------------ memory
 
-    private static void memory(int n) throws Exception {
+    private static void memory(int n, boolean withJournal) throws Exception {
         SimulatedMachine machine = SimulatedMachine.x86Acpi(4, n + 1);
         List<DeviceRef> blocks = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -226,7 +235,7 @@ public final class ScaleProbe {
         Path dir = Files.createTempDirectory("scale-probe");
         Path journal = dir.resolve("journal.log");
         try (Sequencer s = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(300)),
-                null, journal)) {
+                null, withJournal ? journal : null)) {
             s.addHandler(BenchmarkMemoryHandlers.validate(machine), props("org.syshotplug.memory.validate", "validate",
                     HandlerProperties.MEMORY, DeviceRef.MEMORY));
             s.addHandler(BenchmarkMemoryHandlers.online(machine), props("org.syshotplug.memory.online", "execute",
@@ -235,14 +244,37 @@ public final class ScaleProbe {
             cycle(s, blocks);
             long took = System.nanoTime() - t0;
             long after = vmHwmKib();
-            System.out.printf("MEMORY %d blocks per request, one offline + one online request with the journal on disk:%n", n);
+            System.out.printf("MEMORY %d blocks per request, one offline + one online request, %s:%n", n,
+                    withJournal ? "journal on disk" : "no journal");
             System.out.printf("  %.1f ms for the pair, %.3f ms per block per request; peak RSS %.1f MiB before, %.1f MiB after"
                     + " (target <= 150); journal %d bytes%n", took / 1e6, took / 1e6 / (2.0 * n), before / 1024.0,
-                    after / 1024.0, Files.size(journal));
+                    after / 1024.0, withJournal ? Files.size(journal) : 0);
         } finally {
             Files.deleteIfExists(journal);
             Files.delete(dir);
         }
+    }
+
+    /** The same two requests' handler calls made directly, no sequencer: the handlers' own share. */
+    private static void memoryDirect(int n) throws Exception {
+        SimulatedMachine machine = SimulatedMachine.x86Acpi(4, n + 1);
+        List<DeviceRef> blocks = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            blocks.add(DeviceRef.memory(i));
+        }
+        long before = vmHwmKib();
+        HotplugHandler validate = BenchmarkMemoryHandlers.validate(machine);
+        HotplugHandler online = BenchmarkMemoryHandlers.online(machine);
+        long t0 = System.nanoTime();
+        for (Operation op : new Operation[] {Operation.OFFLINE, Operation.ONLINE}) {
+            HotplugRequest request = HotplugRequest.builder(op).targets(blocks).build();
+            validate.handle(new DirectContext(request));
+            online.handle(new DirectContext(request));
+        }
+        long took = System.nanoTime() - t0;
+        System.out.printf("MEMORY %d blocks, the handlers called directly (no sequencer):%n", n);
+        System.out.printf("  %.1f ms for the pair, %.3f ms per block per request; peak RSS %.1f MiB before, %.1f MiB after%n",
+                took / 1e6, took / 1e6 / (2.0 * n), before / 1024.0, vmHwmKib() / 1024.0);
     }
 
     private static long vmHwmKib() throws IOException {
