@@ -57,7 +57,7 @@ public class HotplugServiceComponent implements HotplugService {
         this.sequencer = new Sequencer(settings(config).withMachine(machine), this::post,
                 journal == null ? null : journal.toPath());
         sequencer.recovery().onSuccess(recovered -> recovered.forEach(
-                r -> LOG.warn("recovered after restart: {}", r.summary())));
+                r -> LOG.warn("recovered after restart: {}", DeviceRanges.summary(r))));
     }
 
     @Modified
