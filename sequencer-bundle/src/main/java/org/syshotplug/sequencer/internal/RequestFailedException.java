@@ -10,7 +10,7 @@ public class RequestFailedException extends RuntimeException {
     private final transient HotplugResult result;
 
     public RequestFailedException(HotplugResult result) {
-        this(result, result.summary());
+        this(result, DeviceRanges.summary(result));
     }
 
     /** With the one sentence the shell prints for it. */
