@@ -28,6 +28,7 @@ import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.HotplugService;
 import org.syshotplug.api.ProgressListener;
 import org.syshotplug.api.RequestStatus;
+import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugHandler;
 
@@ -47,17 +48,48 @@ public class HotplugServiceComponent implements HotplugService {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
+    /** Which machine the results name; "unknown" until a platform registers its SystemFiles. */
+    private volatile String machine = HotplugResult.UNKNOWN_MACHINE;
+
     @Activate
     public HotplugServiceComponent(SequencerConfiguration config, BundleContext context) {
         File journal = config.journal() && context != null ? context.getDataFile(JOURNAL_FILE) : null;
-        this.sequencer = new Sequencer(settings(config), this::post, journal == null ? null : journal.toPath());
+        this.sequencer = new Sequencer(settings(config).withMachine(machine), this::post,
+                journal == null ? null : journal.toPath());
         sequencer.recovery().onSuccess(recovered -> recovered.forEach(
                 r -> LOG.warn("recovered after restart: {}", r.summary())));
     }
 
     @Modified
     void modified(SequencerConfiguration config) {
-        sequencer.updateSettings(settings(config));
+        sequencer.updateSettings(settings(config).withMachine(machine));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSystemFiles(SystemFiles files) {
+        machineIs(describe(files));
+    }
+
+    void unbindSystemFiles(SystemFiles files) {
+        machineIs(HotplugResult.UNKNOWN_MACHINE);
+    }
+
+    private void machineIs(String name) {
+        machine = name;
+        // The constructor sets the machine itself when a SystemFiles is bound before it ends.
+        if (sequencer != null) {
+            sequencer.updateSettings(sequencer.settings().withMachine(name));
+        }
+    }
+
+    private static String describe(SystemFiles files) {
+        try {
+            return files.describe();
+        } catch (RuntimeException e) {
+            LOG.warn("the platform could not say which machine it is: {}", e.toString());
+            return HotplugResult.UNKNOWN_MACHINE;
+        }
     }
 
     @Deactivate
@@ -122,7 +154,7 @@ public class HotplugServiceComponent implements HotplugService {
 
     static SequencerSettings settings(SequencerConfiguration config) {
         return new SequencerSettings(config.queueCapacity(), Duration.ofMillis(config.handlerDeadlineMillis()),
-                config.trace(), config.historySize());
+                config.trace(), config.historySize(), config.maxStuckThreads(), HotplugResult.UNKNOWN_MACHINE);
     }
 
     private void post(String topic, Map<String, Object> properties) {

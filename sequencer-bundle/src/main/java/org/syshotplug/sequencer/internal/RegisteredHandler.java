@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.syshotplug.api.HandlerInfo;
@@ -50,10 +51,12 @@ final class RegisteredHandler {
     private final AtomicLong failures;
     /** Shared with the registrations of the same service after a property update. */
     private final AtomicReference<String> quarantine;
+    /** Threads abandoned inside a call of this handler that has not returned; shared by every registration of the name. */
+    private final AtomicInteger stuck;
 
     private RegisteredHandler(HotplugHandler handler, String name, String bundle, long serviceId, int ranking,
             Phase phase, int priority, Set<Operation> operations, List<String> devices, AtomicLong calls,
-            AtomicLong failures, AtomicReference<String> quarantine) {
+            AtomicLong failures, AtomicReference<String> quarantine, AtomicInteger stuck) {
         this.handler = handler;
         this.name = name;
         this.bundle = bundle;
@@ -66,6 +69,7 @@ final class RegisteredHandler {
         this.calls = calls;
         this.failures = failures;
         this.quarantine = quarantine;
+        this.stuck = stuck;
     }
 
     /**
@@ -96,14 +100,23 @@ final class RegisteredHandler {
         }
         List<String> devices = strings(p.get(HandlerProperties.DEVICES));
         return new RegisteredHandler(handler, name, bundle, serviceId, ranking, phase, priority,
-                Set.copyOf(operations), List.copyOf(devices), new AtomicLong(), new AtomicLong(), new AtomicReference<>());
+                Set.copyOf(operations), List.copyOf(devices), new AtomicLong(), new AtomicLong(), new AtomicReference<>(), new AtomicInteger());
     }
 
     /** The same service with changed properties: statistics and quarantine carry over. */
     RegisteredHandler modified(Map<String, ?> properties) {
         RegisteredHandler fresh = of(handler, properties, serviceId);
         return new RegisteredHandler(handler, fresh.name, fresh.bundle, serviceId, fresh.ranking, fresh.phase,
-                fresh.priority, fresh.operations, fresh.devices, calls, failures, quarantine);
+                fresh.priority, fresh.operations, fresh.devices, calls, failures, quarantine, stuck);
+    }
+
+    /**
+     * The same registration counting its stuck threads in {@code counter}: a thread stuck in a
+     * handler stays stuck when the handler's bundle re-registers it, so the count follows the name.
+     */
+    RegisteredHandler sharingStuckCount(AtomicInteger counter) {
+        return new RegisteredHandler(handler, name, bundle, serviceId, ranking, phase, priority, operations, devices,
+                calls, failures, quarantine, counter);
     }
 
     boolean takesPart(Operation operation) {
@@ -125,7 +138,7 @@ final class RegisteredHandler {
 
     HandlerInfo info() {
         return new HandlerInfo(name, bundle, serviceId, phase, priority, ranking, operations, devices,
-                calls.get(), failures.get(), quarantine.get());
+                calls.get(), failures.get(), quarantine.get(), stuck.get());
     }
 
     void quarantine(String reason) {
@@ -134,6 +147,20 @@ final class RegisteredHandler {
 
     String quarantineReason() {
         return quarantine.get();
+    }
+
+    /** A worker was abandoned inside a call of this handler. */
+    void countStuck() {
+        stuck.incrementAndGet();
+    }
+
+    /** An abandoned worker came back from this handler. */
+    void countUnstuck() {
+        stuck.decrementAndGet();
+    }
+
+    int stuckThreads() {
+        return stuck.get();
     }
 
     long countCall() {

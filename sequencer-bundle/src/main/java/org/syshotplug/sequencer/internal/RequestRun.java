@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.osgi.util.promise.Deferred;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
@@ -40,7 +41,12 @@ final class RequestRun {
     /** True once the journal holds its QUEUED record, so its end is journaled too. */
     volatile boolean journaled;
 
+    /** Told the result before the caller's promise resolves (recovery collects its results so), or null. */
+    private Consumer<HotplugResult> onFinished;
+
     private volatile List<DeviceRef> devices;
+    /** The devices as event property values, made once per device list: every progress event carries them. */
+    private volatile String[] deviceNames;
     /** Derived from the targets and {@link #devices}; recomputed only when the devices change, since every handler looks. */
     private volatile Set<String> deviceTypes;
     private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
@@ -77,7 +83,37 @@ final class RequestRun {
         request.targets().forEach(d -> types.add(d.type()));
         next.forEach(d -> types.add(d.type()));
         deviceTypes = Collections.unmodifiableSet(types);
+        deviceNames = null;
         devices = next;
+    }
+
+    /** The devices' names, shared by the events of one device list (not to be changed by receivers). */
+    String[] deviceNames() {
+        String[] names = deviceNames;
+        if (names == null) {
+            List<DeviceRef> now = devices;
+            names = new String[now.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = now.get(i).toString();
+            }
+            deviceNames = names;
+        }
+        return names;
+    }
+
+    void onFinished(Consumer<HotplugResult> hook) {
+        this.onFinished = hook;
+    }
+
+    /** The end: the hook, then the caller's promise. */
+    void finished(HotplugResult result) {
+        try {
+            if (onFinished != null) {
+                onFinished.accept(result);
+            }
+        } finally {
+            deferred.resolve(result);
+        }
     }
 
     synchronized void resolve(DeviceRef target, Collection<DeviceRef> resolved) {
@@ -106,7 +142,6 @@ final class RequestRun {
         setDevices(List.copyOf(next));
     }
 
-    /** This handler's scratch space for this request, the same map in execute and in rollback. */
     /** The handler's undo log for this request (in memory; the journal wires its recorder). */
     UndoLog undoLog(RegisteredHandler handler) {
         synchronized (undoLogs) {
@@ -114,6 +149,7 @@ final class RequestRun {
         }
     }
 
+    /** This handler's scratch space for this request, the same map in execute and in rollback. */
     Map<String, Object> attributes(RegisteredHandler handler) {
         synchronized (attributes) {
             return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());

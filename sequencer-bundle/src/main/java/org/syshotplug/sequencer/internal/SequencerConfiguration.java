@@ -24,6 +24,11 @@ public @interface SequencerConfiguration {
             description = "How many finished requests hotplug:history can show")
     int historySize() default 1000;
 
+    @AttributeDefinition(name = "Stuck threads per handler", min = "1",
+            description = "How many threads may stay stuck in calls of one handler that overran and were abandoned;"
+                    + " at that count, requests that need the handler are refused (EAGAIN) instead of stranding more")
+    int maxStuckThreads() default 4;
+
     @AttributeDefinition(name = "Journal", description = "Record each request's life in the bundle's data area,"
             + " so requests interrupted by a crash are rolled back (or reported) on the next start")
     boolean journal() default true;

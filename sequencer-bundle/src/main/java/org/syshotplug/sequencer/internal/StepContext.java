@@ -39,6 +39,21 @@ final class StepContext implements HandlerContext {
         this.progress = progress;
     }
 
+    /**
+     * The context of one call in {@code stepPhase}; a rollback sees the execute phase it undoes. An
+     * execute call's attribute writes go ahead to the journal as they are put.
+     */
+    static StepContext forCall(RequestRun run, RegisteredHandler handler, Phase stepPhase, Instant deadline,
+            ProgressSink progress, Journal journal) {
+        StepContext context = new StepContext(run, handler, stepPhase == Phase.ROLLBACK ? Phase.EXECUTE : stepPhase,
+                deadline, progress);
+        if (stepPhase == Phase.EXECUTE && journal != null) {
+            String aheadId = run.request.id();
+            context.writeAhead = (k, v) -> journal.attributesNow(aheadId, handler.name(), k, v);
+        }
+        return context;
+    }
+
     void close() {
         open = false;
     }

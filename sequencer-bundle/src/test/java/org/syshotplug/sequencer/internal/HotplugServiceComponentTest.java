@@ -169,6 +169,11 @@ class HotplugServiceComponentTest {
             }
 
             @Override
+            public int maxStuckThreads() {
+                return SequencerSettings.DEFAULT_MAX_STUCK_THREADS;
+            }
+
+            @Override
             public boolean journal() {
                 return false;
             }

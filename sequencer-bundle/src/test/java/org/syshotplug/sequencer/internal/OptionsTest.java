@@ -41,7 +41,7 @@ class OptionsTest {
         HotplugResult result = sequencer.submit(HotplugRequest.builder(Operation.REMOVE)
                 .target(DeviceRef.cpu(1)).dryRun(true).build()).getValue();
 
-        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals(Outcome.DRY_RUN, result.outcome());
         assertEquals(List.of("validate:v1"), journal.entries());
         assertEquals(1, result.steps().size());
     }

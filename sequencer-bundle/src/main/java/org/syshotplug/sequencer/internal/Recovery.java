@@ -1,0 +1,178 @@
+package org.syshotplug.sequencer.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.osgi.util.promise.Deferred;
+import org.osgi.util.promise.Promise;
+import org.osgi.util.promise.PromiseFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.syshotplug.api.Errno;
+import org.syshotplug.api.HotplugError;
+import org.syshotplug.api.HotplugResult;
+import org.syshotplug.api.Outcome;
+import org.syshotplug.api.Phase;
+
+/**
+ * What happens at start with what the journal shows: finished requests fill the history, queued
+ * ones are reported ABORTED, executing ones are walked back down through the steps they executed
+ * (once their handlers are registered again, waiting at most the call deadline; in doubt if one
+ * stays missing), and one interrupted in commit is COMMIT_FAILED. Runs on the worker before any new
+ * request; a replacement worker carries on with it if a rollback call overruns.
+ */
+final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+
+    private final Journal journal;
+    private final List<Journal.Entry> pending = new ArrayList<>();
+    private final List<HotplugResult> finished = new ArrayList<>();
+    private final Deferred<List<HotplugResult>> recovered;
+    private final PromiseFactory promises;
+    private final Supplier<SequencerSettings> settings;
+    private Worker worker;
+    private HandlerRegistry registry;
+    private Events events;
+    // Touched only by the worker serving at the time (one at a time, handed over by the watchdog).
+    private final List<HotplugResult> results = new ArrayList<>();
+    private int next;
+    private boolean done;
+
+    /** Opens the journal (if a file is given) and reads what it holds; the worker recovers later. */
+    Recovery(Path journalFile, Supplier<SequencerSettings> settings, PromiseFactory promises) {
+        this.settings = settings;
+        this.promises = promises;
+        this.recovered = promises.deferred();
+        this.journal = journalFile == null ? null : open(journalFile);
+    }
+
+    private Journal open(Path file) {
+        try {
+            Journal j = Journal.open(file, settings.get().historySize(), pending, finished);
+            LOG.info("journal {}: {} finished requests read back, {} unfinished to recover", file, finished.size(),
+                    pending.size());
+            return j;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("journal {} cannot be opened ({}); running without a journal", file, e.toString());
+            pending.clear();
+            finished.clear();
+            return null;
+        }
+    }
+
+    /** The journal, or null when there is none. */
+    Journal journal() {
+        return journal;
+    }
+
+    /** Hands the finished requests to the history and keeps the unfinished ones' ids taken. */
+    void bind(Worker w, HandlerRegistry handlers, Events e) {
+        this.worker = w;
+        this.registry = handlers;
+        this.events = e;
+        e.remember(finished);
+        finished.clear();
+        w.reserve(ids(), true);
+    }
+
+    Promise<List<HotplugResult>> promise() {
+        return recovered.getPromise();
+    }
+
+    /** Deals with what is left unfinished, before any new request runs; nothing once done. */
+    void resume() {
+        if (done) {
+            return;
+        }
+        boolean abandoned = false;
+        try {
+            while (next < pending.size()) {
+                Journal.Entry e = pending.get(next++);
+                MDC.put(Sequencer.MDC_REQUEST_ID, e.request.id());
+                try {
+                    if (!recover(e)) {
+                        // Stopped while waiting for handlers: the journal keeps the request for the next start.
+                        break;
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.error("recovery of request {} failed", e.request.id(), ex);
+                } finally {
+                    MDC.remove(Sequencer.MDC_REQUEST_ID);
+                }
+            }
+        } catch (Watchdog.Abandoned a) {
+            // A replacement worker finishes the request and calls resume() for the rest.
+            abandoned = true;
+            throw a;
+        } finally {
+            if (!abandoned) {
+                done = true;
+                worker.reserve(ids(), false);
+                pending.clear();
+                recovered.resolve(List.copyOf(results));
+            }
+        }
+    }
+
+    /** @return false when the sequencer stopped while recovery waited for handlers */
+    private boolean recover(Journal.Entry e) {
+        RequestRun run = new RequestRun(e.request, null, promises.deferred());
+        run.journaled = true;
+        run.restoreDevices(e.devices);
+        run.onFinished(results::add);
+        if (e.started == null) {
+            return report(run, e, Outcome.ABORTED, "queued when the runtime stopped; dropped on restart, nothing ran");
+        }
+        if (e.phase == Phase.COMMIT) {
+            return report(run, e, Outcome.COMMIT_FAILED, "interrupted by a restart during commit: the change"
+                    + " stays and its commit may be incomplete; check " + DeviceRanges.of(e.devices));
+        }
+        List<String> executed = e.executedNotUndone();
+        if (executed.isEmpty()) {
+            return report(run, e, Outcome.ROLLED_BACK, "interrupted by a restart during "
+                    + (e.phase == null ? "validate" : e.phase.word()) + " before anything was executed; nothing changed");
+        }
+        List<RegisteredHandler> handlers = registry.await(executed, settings.get().handlerDeadline());
+        if (handlers == null && worker.isClosed()) {
+            return false;
+        }
+        if (handlers == null) {
+            List<String> missing = new ArrayList<>(executed);
+            registry.chain().forEach(h -> missing.remove(h.name()));
+            return report(run, e, Outcome.ROLLBACK_FAILED, "in doubt: interrupted by a restart after executing "
+                    + executed + "; handler(s) " + missing + " not registered within "
+                    + settings.get().handlerDeadline().toMillis() + " ms, so nothing was rolled back; check "
+                    + DeviceRanges.of(e.devices));
+        }
+        LOG.warn("request {} was executing when the runtime stopped; rolling back {}", e.request.id(), executed);
+        worker.begin(run, List.copyOf(handlers), e.started);
+        for (RegisteredHandler h : handlers) {
+            Map<String, Object> kept = e.attributes.get(h.name());
+            if (kept != null) {
+                run.attributes(h).putAll(kept);
+            }
+        }
+        ChainWalk back = worker.unwinding(run, handlers, e.steps, new HotplugError(null, null, Errno.ECANCELED,
+                false, "interrupted by a restart during execute"));
+        worker.runRequest(run, back::walk);
+        return true;
+    }
+
+    private boolean report(RequestRun run, Journal.Entry e, Outcome outcome, String message) {
+        Instant now = Instant.now();
+        events.finish(run, new HotplugResult(e.request, outcome, e.devices, e.steps,
+                new HotplugError(null, null, outcome == Outcome.ABORTED ? Errno.ECANCELED : null, false, message),
+                e.started == null ? now : e.started, now));
+        return true;
+    }
+
+    private List<String> ids() {
+        return pending.stream().map(e -> e.request.id()).toList();
+    }
+}
