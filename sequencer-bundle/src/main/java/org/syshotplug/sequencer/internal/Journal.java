@@ -395,6 +395,10 @@ final class Journal implements AutoCloseable {
         options = next;
     }
 
+    synchronized void refuseUntilAcknowledged(boolean refuse) {
+        options = options.withRefuseUntilAcknowledged(refuse);
+    }
+
     /** How many finished requests a compaction keeps (the history size). */
     synchronized void keep(int finishedRequests) {
         options = new Options(finishedRequests, options.maxBytes(), options.refuseUntilAcknowledged(),
@@ -546,9 +550,13 @@ final class Journal implements AutoCloseable {
      * the caller goes on meanwhile, and its next force (or the next request's plan) may share this one.
      */
     void completed(HotplugResult r, Runnable whenDurable) {
-        long seq = appendCompleted(r);
+        whenDurable(appendCompleted(r), whenDurable);
+    }
+
+    /** Runs {@code then} on the journal thread once record {@code seq} is durable (or the journal has failed). */
+    void whenDurable(long seq, Runnable then) {
         if (seq < 0) {
-            whenDurable.run();
+            then.run();
             return;
         }
         try {
@@ -556,9 +564,9 @@ final class Journal implements AutoCloseable {
                 try {
                     sync(seq);
                 } catch (IOException e) {
-                    // Logged by fail(); the caller still gets its result.
+                    // Logged by fail(); the caller still gets its result, and what comes next is refused.
                 } finally {
-                    whenDurable.run();
+                    then.run();
                 }
             });
         } catch (RejectedExecutionException closing) {
@@ -567,12 +575,26 @@ final class Journal implements AutoCloseable {
             } catch (IOException e) {
                 // As above.
             } finally {
-                whenDurable.run();
+                then.run();
             }
         }
     }
 
-    private long appendCompleted(HotplugResult r) {
+    /** Waits until everything handed to {@link #whenDurable} so far has run. */
+    void drain() {
+        try {
+            completions.submit(() -> { }).get();
+        } catch (RejectedExecutionException e) {
+            // Closed: close() ran them all.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Appends the outcome, unforced; returns its sequence number (-1 if the journal is not usable). */
+    long appendCompleted(HotplugResult r) {
         Rec c = completedRec(r);
         return append("C", r.requestId(), c.fields().subList(1, c.fields().size()));
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.osgi.util.promise.Deferred;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
@@ -142,10 +143,25 @@ final class RequestRun {
         setDevices(List.copyOf(next));
     }
 
-    /** The handler's undo log for this request (in memory; the journal wires its recorder). */
+    /** The handler's undo log for this request, kept in memory only (no journal). */
     UndoLog undoLog(RegisteredHandler handler) {
+        return undoLog(handler, UndoLog::inMemory);
+    }
+
+    /**
+     * The handler's undo log for this request, made by {@code fresh} on first use (recording into the
+     * journal); execute and rollback of one request see the same log.
+     */
+    UndoLog undoLog(RegisteredHandler handler, Supplier<UndoLog> fresh) {
         synchronized (undoLogs) {
-            return undoLogs.computeIfAbsent(handler, h -> UndoLog.inMemory());
+            return undoLogs.computeIfAbsent(handler, h -> fresh.get());
+        }
+    }
+
+    /** For a request recovered from the journal: the handler's undo log as rebuilt from it. */
+    void restoreUndoLog(RegisteredHandler handler, UndoLog log) {
+        synchronized (undoLogs) {
+            undoLogs.put(handler, log);
         }
     }
 

@@ -174,6 +174,11 @@ class HotplugServiceComponentTest {
             }
 
             @Override
+            public boolean journalRefuseUntilAcknowledged() {
+                return true;
+            }
+
+            @Override
             public boolean journal() {
                 return false;
             }

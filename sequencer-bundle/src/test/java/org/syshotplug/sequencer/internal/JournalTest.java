@@ -132,7 +132,7 @@ class JournalTest {
         Sequencer restarted = sequencer(leftOver, Duration.ofMillis(100));
         HotplugResult result = restarted.recovery().getValue().get(0);
 
-        assertEquals(Outcome.ROLLBACK_FAILED, result.outcome());
+        assertEquals(Outcome.IN_DOUBT, result.outcome());
         assertTrue(result.error().message().startsWith("in doubt"), result.error().message());
         assertTrue(result.error().message().contains("cpu-online"), result.error().message());
     }
