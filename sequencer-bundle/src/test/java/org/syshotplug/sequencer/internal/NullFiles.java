@@ -6,7 +6,7 @@ import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 
 /** Kernel files that take every write and remember it: enough for an undo log under test. */
-final class NullFiles implements SystemFiles {
+class NullFiles implements SystemFiles {
 
     final List<String> writes = new ArrayList<>();
 
