@@ -6,31 +6,24 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.platform.KernelPaths;
-import org.syshotplug.platform.MachineControl;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 
 /**
  * Read-only views of the firmware: {@code hotplug:acpi} (the ACPI namespace) and {@code hotplug:madt}
  * (the MADT's CPU slots and interrupt controllers). Changes go through {@code hotplug:add} and
- * {@code hotplug:remove} with {@code acpi:<name>} targets. On the simulated machine,
- * {@code hotplug:acpinotify} plays the firmware and raises a notification, which the notify listener
- * turns into a request like any other.
+ * {@code hotplug:remove} with {@code acpi:<name>} targets. (The simulated machine's
+ * {@code hotplug:acpinotify}, which plays the firmware, belongs to the platform bundle: this bundle
+ * depends on the framework API only.)
  */
 @Component(service = AcpiCommands.class, property = {"osgi.command.scope=hotplug",
-        "osgi.command.function=acpi", "osgi.command.function=madt", "osgi.command.function=acpinotify"})
+        "osgi.command.function=acpi", "osgi.command.function=madt"})
 public class AcpiCommands {
 
     @Reference
     SystemFiles files;
-
-    /** Offered by the simulated platform only. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile MachineControl machine;
 
     public AcpiCommands() {
     }
@@ -90,48 +83,6 @@ public class AcpiCommands {
             b.append('\n').append(entries);
         }
         return b.toString();
-    }
-
-    @Descriptor("simulated machine only: raise an ACPI notification on a device object, as firmware would;"
-            + " the resulting request shows in hotplug:requests and hotplug:history")
-    public String acpinotify(
-            @Descriptor("kernel ACPI device name, e.g. ACPI0004:00") String device,
-            @Descriptor("eject-request (0x03), device-check (0x01), bus-check (0x00), or a number") String value) {
-        MachineControl control = machine;
-        if (control == null) {
-            throw new IllegalStateException("only the simulated machine can raise ACPI notifications; on a real machine"
-                    + " they come from firmware (see the org.syshotplug.acpi.uevent configuration)");
-        }
-        try {
-            KernelPaths.acpiDevice(device);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; list the objects with hotplug:acpi", e);
-        }
-        int notify = notifyValue(value);
-        control.notifyAcpi(device, notify);
-        return "raised " + AcpiNotifyListener.notifyName(notify) + " (0x" + Integer.toHexString(notify) + ") on " + device;
-    }
-
-    static int notifyValue(String text) {
-        switch (text) {
-            case "eject-request":
-                return AcpiNotifyListener.EJECT_REQUEST;
-            case "device-check":
-                return AcpiNotifyListener.DEVICE_CHECK;
-            case "bus-check":
-                return AcpiNotifyListener.BUS_CHECK;
-            default:
-                try {
-                    int v = text.startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
-                    if (v >= 0 && v <= 0xFF) {
-                        return v;
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                throw new IllegalArgumentException("unknown notification '" + text.replaceAll("\\p{Cc}", "?")
-                        + "': expected eject-request, device-check, bus-check or a value 0x00-0xff");
-        }
     }
 
     private void tree(AcpiNamespace ns, AcpiObject o, int depth, boolean hotplugOnly, TextTable table) {

@@ -53,33 +53,4 @@ class AcpiCommandsTest {
 
         assertTrue(e.getMessage().contains("root only"), e.getMessage());
     }
-
-    @Test
-    void acpinotifyRaisesTheNotificationOnTheSimulator() {
-        org.syshotplug.platform.internal.sim.SimulatedMachine machine =
-                org.syshotplug.platform.internal.sim.SimulatedMachine.x86Acpi(4, 8);
-        java.util.List<java.util.Map<String, Object>> posted = new java.util.ArrayList<>();
-        machine.addListener((topic, props) -> posted.add(props));
-        AcpiCommands commands = new AcpiCommands(machine);
-        commands.machine = machine;
-
-        String out = commands.acpinotify("ACPI0004:00", "eject-request");
-
-        assertEquals("raised eject-request (0x3) on ACPI0004:00", out);
-        assertEquals(java.util.List.of(java.util.Map.of("device", "ACPI0004:00", "notify", 3)), posted);
-    }
-
-    @Test
-    void acpinotifyExplainsWhatIsWrong() {
-        AcpiCommands commands = new AcpiCommands(new LinuxSystemFiles(dir));
-        IllegalStateException noSimulator = assertThrows(IllegalStateException.class,
-                () -> commands.acpinotify("ACPI0004:00", "eject-request"));
-        assertTrue(noSimulator.getMessage().contains("simulated machine"), noSimulator.getMessage());
-
-        commands.machine = org.syshotplug.platform.internal.sim.SimulatedMachine.x86Acpi(4, 8);
-        IllegalArgumentException badValue = assertThrows(IllegalArgumentException.class,
-                () -> commands.acpinotify("ACPI0004:00", "unplug"));
-        assertTrue(badValue.getMessage().contains("expected eject-request"), badValue.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> commands.acpinotify("../x", "0x03"));
-    }
 }

@@ -2,6 +2,8 @@ package org.syshotplug.memory.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -18,32 +20,35 @@ import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
 import org.syshotplug.spi.HotplugHandler;
 import org.syshotplug.spi.HotplugHandlerRegistration;
+import org.syshotplug.spi.UndoLog;
 
 /**
  * Onlines memory blocks into the chosen zone, or offlines them, through their {@code state} files.
- * A block the kernel refuses (EBUSY: pages it cannot migrate) fails the step, and the blocks this
- * step already changed are put back before the exception leaves, in reverse order.
+ * Every write is planned in the step's {@link UndoLog} before the first one (one force for the whole
+ * plan). A block the kernel refuses (EBUSY: pages it cannot migrate) fails the step, and the blocks
+ * this step already changed are put back before the exception leaves, in reverse order; rollback —
+ * also one rebuilt from the journal after a crash — puts offlined blocks back into the zone they
+ * were in.
  */
 @Component(service = HotplugHandler.class, name = "org.syshotplug.memory.online", configurationPid = MemoryConfig.PID)
 @HotplugHandlerRegistration(phase = "execute", priority = HandlerProperties.MEMORY, devices = DeviceRef.MEMORY)
 public class MemoryOnlineHandler implements HotplugHandler {
 
-    /** The attribute holding what this request changed: the blocks and the word that undoes each. */
-    static final String CHANGED = "memory.changed";
-    /** The same as text ({@code block:word,...}), journaled before each write, for a rollback after a crash. */
-    static final String UNDO = "memory.undo";
-
     private static final Logger LOG = LoggerFactory.getLogger(MemoryOnlineHandler.class);
+    private static final Pattern STATE_FILE = Pattern.compile(Pattern.quote(KernelPaths.MEMORY_ROOT)
+            + "/memory([0-9]{1,10})/" + MemoryTopology.STATE);
 
-    /** One block this request changed and the {@code state} word that puts it back. */
-    record Change(int block, String undo) {
+    /** One block write this step will make (no file: the block is in the asked state already). */
+    record Change(int block, String file, String undo, String range, String state) {
     }
 
+    private final SystemFiles files;
     private final MemoryTopology topology;
     private volatile MemoryConfig config;
 
     @Activate
     public MemoryOnlineHandler(@Reference(name = "files") SystemFiles files, MemoryConfig config) {
+        this.files = files;
         this.topology = new MemoryTopology(files);
         this.config = config;
     }
@@ -58,133 +63,135 @@ public class MemoryOnlineHandler implements HotplugHandler {
         boolean bringUp = context.request().operation().isBringUp();
         String word = bringUp ? MemoryValidateHandler.zone(context, config).word() : MemoryBlock.OFFLINE;
         List<DeviceRef> blocks = context.devices(DeviceRef.MEMORY);
-        List<Change> changed = new ArrayList<>();
-        context.attributes().put(CHANGED, changed);
-        int done = 0;
-        for (DeviceRef device : blocks) {
-            if (device.isWildcard()) {
-                throw undoThenFail(changed, HotplugException.failure(device, Errno.EINVAL,
-                        "memory:* was not resolved into blocks; give size or range", null));
+        List<Change> plan = plan(blocks, bringUp);
+        UndoLog undo = context.undo();
+        for (Change change : plan) {
+            if (change.file() != null) {
+                undo.plan(change.file(), word, change.undo());
             }
-            int id = device.numericId();
+        }
+        int done = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            DeviceRef device = blocks.get(i);
+            Change change = plan.get(i);
+            int id = change.block();
             if (context.expired()) {
-                throw undoThenFail(changed, HotplugException.failure(device, Errno.ETIMEDOUT,
+                throw undoThenFail(undo, HotplugException.failure(device, Errno.ETIMEDOUT,
                         "the request deadline passed before memory block " + id + " was handled; the blocks changed"
                                 + " so far were put back", null));
             }
-            String range = "";
+            if (change.file() == null) {
+                context.progress(device, ++done, blocks.size(), "memory block " + id + " already " + change.state());
+                continue;
+            }
             try {
-                MemoryBlock block = topology.block(id).orElse(null);
-                if (block == null) {
-                    throw undoThenFail(changed, HotplugException.failure(device, Errno.ENODEV,
-                            "no such memory block: " + KernelPaths.memoryBlock(id) + " does not exist", null));
-                }
-                range = " (" + new PhysicalRange(block.start(), block.end()) + ")";
-                if (bringUp ? block.isOnline() : block.isOffline()) {
-                    context.progress(device, ++done, blocks.size(), "memory block " + id + " already " + block.state());
-                    continue;
-                }
-                String undo = bringUp ? MemoryBlock.OFFLINE : OnlineZone.restoring(block).word();
-                writeAhead(context, changed, new Change(id, undo));
-                topology.writeState(id, word);
-                changed.add(new Change(id, undo));
+                undo.write(files, change.file(), word, change.undo());
             } catch (SystemFileException e) {
-                throw undoThenFail(changed, HotplugException.failure(device, e.errno(),
-                        "the kernel refused to " + (bringUp ? "online" : "offline") + " memory block " + id + range
-                                + " with '" + word + "': " + e.errno().name() + " (" + e.errno().text() + ")"
-                                + advice(e.errno(), bringUp), e));
+                throw undoThenFail(undo, HotplugException.failure(device, e.errno(),
+                        "the kernel refused to " + (bringUp ? "online" : "offline") + " memory block " + id
+                                + change.range() + " with '" + word + "': " + e.errno().name() + " (" + e.errno().text()
+                                + ")" + advice(e.errno(), bringUp), e));
             }
             LOG.info("memory block {} {}", id, word);
             context.progress(device, ++done, blocks.size(), "memory block " + id + " " + word);
         }
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public void rollback(HandlerContext context) throws HotplugException {
-        Object changed = context.attributes().get(CHANGED);
-        if (!(changed instanceof List<?>) && context.attributes().get(UNDO) instanceof String text) {
-            // After a restart only the journaled text is left: blocks already back in place are skipped
-            // (state_store answers EINVAL for the state a block is in).
-            changed = pending(parseUndo(text));
-        }
-        if (changed instanceof List<?> list) {
-            HotplugException failure = restore((List<Change>) list);
-            if (failure != null) {
-                throw failure;
+    /** What each block needs, read right before the writes; a block that is not there fails the step with nothing written. */
+    private List<Change> plan(List<DeviceRef> blocks, boolean bringUp) throws HotplugException {
+        List<Change> plan = new ArrayList<>(blocks.size());
+        for (DeviceRef device : blocks) {
+            if (device.isWildcard()) {
+                throw HotplugException.failure(device, Errno.EINVAL,
+                        "memory:* was not resolved into blocks; give size or range", null);
             }
-        }
-    }
-
-    private static void writeAhead(HandlerContext context, List<Change> changed, Change next) {
-        StringBuilder b = new StringBuilder();
-        List<Change> all = new ArrayList<>(changed);
-        all.add(next);
-        for (Change c : all) {
-            b.append(b.length() == 0 ? "" : ",").append(c.block()).append(':').append(c.undo());
-        }
-        context.attributes().put(UNDO, b.toString());
-    }
-
-    private static List<Change> parseUndo(String text) {
-        List<Change> out = new ArrayList<>();
-        for (String entry : text.split(",")) {
-            String[] f = entry.split(":");
-            if (f.length == 2 && f[0].matches("[0-9]{1,9}") && f[1].matches("offline|online|online_kernel|online_movable")) {
-                out.add(new Change(Integer.parseInt(f[0]), f[1]));
-            }
-        }
-        return out;
-    }
-
-    private List<Change> pending(List<Change> changes) {
-        List<Change> out = new ArrayList<>();
-        for (Change c : changes) {
+            int id = device.numericId();
             MemoryBlock block;
             try {
-                block = topology.block(c.block()).orElse(null);
+                block = topology.block(id).orElse(null);
             } catch (SystemFileException e) {
-                out.add(c);
-                continue;
+                throw HotplugException.failure(device, e.errno(), "cannot read memory block " + id + ": "
+                        + e.getMessage(), e);
             }
-            boolean wantOffline = c.undo().equals(MemoryBlock.OFFLINE);
-            if (block != null && (wantOffline ? !block.isOffline() : !block.isOnline())) {
-                out.add(c);
+            if (block == null) {
+                throw HotplugException.failure(device, Errno.ENODEV,
+                        "no such memory block: " + KernelPaths.memoryBlock(id) + " does not exist", null);
+            }
+            String range = " (" + new PhysicalRange(block.start(), block.end()) + ")";
+            if (bringUp ? block.isOnline() : block.isOffline()) {
+                plan.add(new Change(id, null, null, range, block.state()));
+            } else {
+                plan.add(new Change(id, KernelPaths.memoryBlock(id, MemoryTopology.STATE),
+                        bringUp ? MemoryBlock.OFFLINE : OnlineZone.restoring(block).word(), range, block.state()));
             }
         }
-        return out;
+        return plan;
     }
 
-    private HotplugException undoThenFail(List<Change> changed, HotplugException cause) {
-        HotplugException undoFailure = restore(changed);
+    @Override
+    public void rollback(HandlerContext context) throws HotplugException {
+        HotplugException failure = restore(context.undo());
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private HotplugException undoThenFail(UndoLog undo, HotplugException cause) {
+        HotplugException undoFailure = restore(undo);
         if (undoFailure != null) {
             cause.addSuppressed(undoFailure);
         }
         return cause;
     }
 
-    /** Puts the blocks back in reverse order, going on past a failure so as much as possible is restored. */
-    private HotplugException restore(List<Change> changed) {
-        HotplugException first = null;
-        for (int i = changed.size() - 1; i >= 0; i--) {
-            Change change = changed.get(i);
-            try {
-                topology.writeState(change.block(), change.undo());
-                LOG.info("memory block {} put back with {}", change.block(), change.undo());
-            } catch (SystemFileException e) {
-                LOG.error("could not put memory block {} back: {}", change.block(), e.getMessage());
-                HotplugException f = HotplugException.failure(DeviceRef.memory(change.block()), e.errno(),
-                        "could not put memory block " + change.block() + " back with '" + change.undo() + "': "
-                                + e.getMessage(), e);
-                if (first == null) {
-                    first = f;
-                } else {
-                    first.addSuppressed(f);
+    /**
+     * Puts the blocks back in reverse order, going on past a failure so as much as possible is restored.
+     * A block already back in place is skipped: {@code state_store} answers EINVAL for the state a block
+     * is in, which after a crash (or an operator's own fix) is no reason to fail the rollback.
+     */
+    private HotplugException restore(UndoLog undo) {
+        try {
+            undo.restore((path, value) -> {
+                int id = blockOf(path);
+                if (alreadyBack(path, value)) {
+                    LOG.info("memory block {} is already back ({})", id, value);
+                    return;
+                }
+                files.write(path, value);
+                LOG.info("memory block {} put back with {}", id, value);
+            });
+            return null;
+        } catch (SystemFileException e) {
+            HotplugException first = couldNotPutBack(e);
+            for (Throwable other : e.getSuppressed()) {
+                if (other instanceof SystemFileException more) {
+                    first.addSuppressed(couldNotPutBack(more));
                 }
             }
+            return first;
         }
-        changed.clear();
-        return first;
+    }
+
+    private boolean alreadyBack(String statePath, String word) {
+        String state;
+        try {
+            state = files.readValue(statePath);
+        } catch (SystemFileException e) {
+            return false; // the write names what is wrong
+        }
+        return word.equals(MemoryBlock.OFFLINE) ? MemoryBlock.OFFLINE.equals(state) : MemoryBlock.ONLINE.equals(state);
+    }
+
+    private static HotplugException couldNotPutBack(SystemFileException e) {
+        int block = blockOf(e.path());
+        LOG.error("could not put memory block {} back: {}", block, e.getMessage());
+        return HotplugException.failure(block < 0 ? null : DeviceRef.memory(block), e.errno(),
+                "could not put memory block " + block + " back with '" + e.value() + "': " + e.getMessage(), e);
+    }
+
+    private static int blockOf(String path) {
+        Matcher m = STATE_FILE.matcher(path == null ? "" : path);
+        return m.matches() && m.group(1).length() < 10 ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static String advice(Errno errno, boolean bringUp) {

@@ -17,13 +17,13 @@ import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syshotplug.api.Errno;
-import org.syshotplug.platform.MachineControl;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.internal.sim.MachineStateFile;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimEvents;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.sim.MachineControl;
 
 /**
  * The simulated machine as SystemFiles and MachineControl; its firmware events go to EventAdmin

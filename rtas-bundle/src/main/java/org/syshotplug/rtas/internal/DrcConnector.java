@@ -10,6 +10,7 @@ import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.rtas.internal.devicetree.Drc;
 import org.syshotplug.rtas.internal.dlpar.DlparAction;
 import org.syshotplug.rtas.internal.dlpar.DlparCommand;
+import org.syshotplug.rtas.internal.dlpar.DlparIdType;
 import org.syshotplug.rtas.internal.dlpar.DlparResource;
 import org.syshotplug.rtas.internal.dlpar.KernelNumber;
 import org.syshotplug.spi.HotplugException;
@@ -57,13 +58,33 @@ final class DrcConnector {
 
     /** Writes the command; the kernel's errno becomes the failure's errno. */
     void run(DeviceRef drc, DlparCommand command) throws HotplugException {
-        String text = command.toSysfsString();
         try {
-            files.write(KernelPaths.DLPAR, text);
+            files.write(KernelPaths.DLPAR, command.toSysfsString());
         } catch (SystemFileException e) {
-            throw HotplugException.failure(drc, e.errno(), "the kernel refused '" + text + "': " + e.errno().name()
-                    + " (" + e.errno().text() + ")" + advice(e.errno(), command.action()), e);
+            throw refused(drc, command, e);
         }
+    }
+
+    /** The failure for a command the kernel refused, naming the command, the errno and what it usually means. */
+    static HotplugException refused(DeviceRef drc, DlparCommand command, SystemFileException e) {
+        return HotplugException.failure(drc, e.errno(), "the kernel refused '" + command.toSysfsString() + "': "
+                + e.errno().name() + " (" + e.errno().text() + ")" + advice(e.errno(), command.action()), e);
+    }
+
+    /**
+     * True when the DRC a remove command names is released already: a memory LMB no longer assigned
+     * to this partition, a core without a cpu node. Asking the kernel to remove it again would fail.
+     */
+    boolean released(DlparCommand remove) {
+        if (remove.idType() != DlparIdType.DRC_INDEX) {
+            return false;
+        }
+        return switch (remove.resource()) {
+            case MEMORY -> partition.dynamicMemory().flatMap(m -> m.byDrcIndex(remove.index()))
+                    .map(lmb -> !lmb.assigned()).orElse(false);
+            case CPU -> !partition.cpuNodes().containsKey(remove.index());
+            default -> false;
+        };
     }
 
     private static String advice(Errno errno, DlparAction action) {

@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.syshotplug.api.Errno;
 import org.syshotplug.platform.KernelPaths;
-import org.syshotplug.platform.MachineControl;
 import org.syshotplug.platform.PlatformEvents;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.platform.sim.MachineControl;
 
 /**
  * An in-memory machine that answers the kernel's paths with the kernel's values and errnos. The

@@ -10,7 +10,10 @@ import java.util.Optional;
  * reserved, u32 aa index, u32 flags) or {@code ibm,dynamic-memory-v2} (count of sets, then 24 bytes
  * per set: u32 number of LMBs, u64 base, u32 first drc index, u32 aa index, u32 flags; LMB j of a
  * set lies at base + j * lmb-size with drc index + j). As in the kernel, v1 is preferred when both exist.
+ * The v2 sets stay sets: {@link #lmbs()} computes an LMB from its set on demand, so a short property
+ * that stands for millions of LMBs costs a few arrays, not an object per LMB.
  *
+ * @param lmbs    every LMB in property order (the kernel's {@code drmem_info->lmbs}); for v2 a view over the sets
  * @param version 1 or 2: the property it was read from
  */
 public record DynamicMemory(long lmbSize, List<Lmb> lmbs, int version) {
@@ -22,7 +25,7 @@ public record DynamicMemory(long lmbSize, List<Lmb> lmbs, int version) {
     private static final long U32_MAX = 0xFFFF_FFFFL;
 
     public DynamicMemory {
-        lmbs = List.copyOf(lmbs);
+        lmbs = lmbs instanceof LmbSets ? lmbs : List.copyOf(lmbs);
     }
 
     /** The drconf node of a tree, or empty when it has none (a pre-CAS tree, or no device memory). */
@@ -71,11 +74,13 @@ public record DynamicMemory(long lmbSize, List<Lmb> lmbs, int version) {
         return out;
     }
 
+    /** The LMBs of a v2 property, unexpanded: a list computed from the sets (see {@link DynamicMemory}). */
     public static List<Lmb> decodeV2(byte[] value, long lmbSize) {
         ByteCursor c = new ByteCursor(value, V2);
         long sets = c.u32();
         checkEntries(c, sets, "LMB sets");
-        List<Lmb> out = new ArrayList<>();
+        List<LmbSets.Set> out = new ArrayList<>((int) sets);
+        long total = 0;
         for (long i = 0; i < sets; i++) {
             int at = c.offset();
             long count = c.u32();
@@ -87,14 +92,14 @@ public record DynamicMemory(long lmbSize, List<Lmb> lmbs, int version) {
                 throw new MalformedDataException(V2, at, "set of " + count + " LMBs from drc index 0x"
                         + Long.toHexString(drc) + " runs past 0xffffffff");
             }
-            if (out.size() + count > 1 << 24) {
+            // The kernel's drmem_info->lmbs array holds them all; beyond 2^24 no real partition goes.
+            total += count;
+            if (total > 1 << 24) {
                 throw new MalformedDataException(V2, at, "more than 16777216 LMBs in all");
             }
-            for (long j = 0; j < count; j++) {
-                out.add(new Lmb(base + j * lmbSize, drc + j, aa, flags));
-            }
+            out.add(new LmbSets.Set(count, base, drc, aa, flags));
         }
-        return out;
+        return new LmbSets(lmbSize, out);
     }
 
     private static void checkEntries(ByteCursor c, long n, String what) {
@@ -105,11 +110,17 @@ public record DynamicMemory(long lmbSize, List<Lmb> lmbs, int version) {
     }
 
     public Optional<Lmb> byDrcIndex(long drcIndex) {
+        if (lmbs instanceof LmbSets sets) {
+            return sets.byDrcIndex(drcIndex);
+        }
         return lmbs.stream().filter(l -> l.drcIndex() == drcIndex && l.hasDrc()).findFirst();
     }
 
     /** Position of an LMB in the property's order (the kernel's {@code drmem_info->lmbs}), or -1. */
     public int position(long drcIndex) {
+        if (lmbs instanceof LmbSets sets) {
+            return sets.position(drcIndex);
+        }
         for (int i = 0; i < lmbs.size(); i++) {
             if (lmbs.get(i).drcIndex() == drcIndex && lmbs.get(i).hasDrc()) {
                 return i;

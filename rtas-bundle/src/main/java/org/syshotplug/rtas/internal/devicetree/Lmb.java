@@ -1,7 +1,7 @@
 package org.syshotplug.rtas.internal.devicetree;
 
 /**
- * One logical memory block of {@code ibm,dynamic-memory} (v1 entry or expanded v2 set).
+ * One logical memory block of {@code ibm,dynamic-memory} (a v1 entry, or one LMB of a v2 set, computed when asked for).
  *
  * @param base     physical address of the block
  * @param drcIndex its DRC index (0 for boot memory that has no DRC)

@@ -1,12 +1,14 @@
-package org.syshotplug.platform;
+package org.syshotplug.platform.sim;
 
 import java.time.Duration;
 import org.osgi.annotation.versioning.ProviderType;
 import org.syshotplug.api.Errno;
+import org.syshotplug.platform.PlatformEvents;
 
 /**
  * Fault injection and firmware events on the simulated machine. Registered only by the simulated
- * platform, so tests and demos can ask for it and a real machine never offers it.
+ * platform, so tests and demos can ask for it and a real machine never offers it. It lives in the
+ * platform bundle, not in the framework API: handler bundles must not depend on a simulator.
  */
 @ProviderType
 public interface MachineControl {

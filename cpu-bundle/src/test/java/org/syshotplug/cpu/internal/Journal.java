@@ -1,0 +1,63 @@
+package org.syshotplug.cpu.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.syshotplug.spi.UndoLog;
+import org.syshotplug.spi.UndoLog.Entry;
+
+/**
+ * A journal double for one step's undo log: keeps the entries as the sequencer's journal would read
+ * them back after a crash, and logs each call (and, through {@link #note}, each kernel write) in order.
+ */
+final class Journal implements UndoLog.Recorder {
+
+    final List<String> events = new ArrayList<>();
+    private final List<Entry> entries = new ArrayList<>();
+    int forces;
+
+    @Override
+    public void planned(int first, List<Entry> planned) {
+        entries.addAll(planned);
+        events.add("planned " + first + "+" + planned.size());
+    }
+
+    @Override
+    public void makeDurable() {
+        forces++;
+        events.add("force");
+    }
+
+    @Override
+    public void written(int position) {
+        entries.set(position, new Entry(entries.get(position).path(), entries.get(position).value(),
+                entries.get(position).undo(), UndoLog.State.WRITTEN));
+        events.add("written " + position);
+    }
+
+    @Override
+    public void restored(int position) {
+        if (position >= entries.size()) {
+            events.add("restored " + position);
+            return;
+        }
+        entries.set(position, new Entry(entries.get(position).path(), entries.get(position).value(),
+                entries.get(position).undo(), UndoLog.State.RESTORED));
+        events.add("restored " + position);
+    }
+
+    void note(String event) {
+        events.add(event);
+    }
+
+    /** The log as the next process rebuilds it from this journal. */
+    UndoLog readBack() {
+        Journal next = new Journal();
+        next.entries.addAll(entries);
+        return UndoLog.rebuilt(List.copyOf(entries), next);
+    }
+
+    /** The entries as journaled (planned, written or restored). */
+    List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+}
