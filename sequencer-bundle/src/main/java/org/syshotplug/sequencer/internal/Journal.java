@@ -69,7 +69,7 @@ final class Journal implements AutoCloseable {
     /** Compaction starts when the file is larger than this and twice what it held after the last one. */
     static final long DEFAULT_MAX_BYTES = 1 << 20;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final String REQUEST_TYPES = "QSPTAUWC";
+    private static final String REQUEST_TYPES = "QSPTAUWRC";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -532,6 +532,11 @@ final class Journal implements AutoCloseable {
             public void written(int position) {
                 append("W", id, List.of(handler, Integer.toString(position)));
             }
+
+            @Override
+            public void restored(int position) {
+                append("R", id, List.of(handler, Integer.toString(position)));
+            }
         };
     }
 
@@ -670,7 +675,7 @@ final class Journal implements AutoCloseable {
     private void keepFinished(List<Rec> recs) {
         Kept k = new Kept();
         for (Rec r : recs) {
-            if (!"UWA".contains(r.type())) {
+            if (!"UWRA".contains(r.type())) {
                 k.recs.add(r);
                 k.bytes += 32 + r.fields().stream().mapToInt(String::length).sum();
             }
@@ -1114,14 +1119,16 @@ final class Journal implements AutoCloseable {
                     }
                     log.addAll(JournalCodec.parseUndoGroups(f, 3));
                 }
-                case "W" -> {
+                case "W", "R" -> {
                     List<UndoLog.Entry> log = undo.get(f[1]);
                     int at = Integer.parseInt(f[2]);
                     if (log == null || at < 0 || at >= log.size()) {
-                        throw new IllegalArgumentException("written mark " + at + " of " + f[1] + " was never planned");
+                        throw new IllegalArgumentException((type.equals("W") ? "written" : "restored") + " mark " + at
+                                + " of " + f[1] + " was never planned");
                     }
                     UndoLog.Entry e = log.get(at);
-                    log.set(at, new UndoLog.Entry(e.path(), e.value(), e.undo(), UndoLog.State.WRITTEN));
+                    log.set(at, new UndoLog.Entry(e.path(), e.value(), e.undo(),
+                            type.equals("W") ? UndoLog.State.WRITTEN : UndoLog.State.RESTORED));
                 }
                 case "C" -> {
                     finished = Instant.ofEpochMilli(Long.parseLong(f[2]));
