@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import unquote_plus
+import re
 
 R1 = "hotplug:offline cpu:1 cpu:2 cpu:3 memory:12 memory:13"
 R2 = "hotplug:online cpu:1 cpu:2 cpu:3 memory:12 memory:13"
@@ -33,7 +33,8 @@ DEVICES = ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"]
 DELAY_MILLIS = 40
 WAIT_FOR_RECOVERY = "hotplug:online --dry-run cpu:1"
 CAUSES = {}
-FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED"}
+FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED",
+         "DRY_RUN", "IN_DOUBT"}
 
 
 def log(msg):
@@ -99,27 +100,50 @@ def env():
     return e
 
 
+def unescape(text):
+    """The journal escapes '%', tab and control characters as %XX (see sequencer-bundle/README.md)."""
+    return re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def devices(text):
+    """Device lists are written with ranges: cpu:1..3,memory:12..13."""
+    out = []
+    for item in [d for d in text.split(",") if d]:
+        if ".." in item:
+            first, last = item.split("..")
+            kind, start = first.rsplit(":", 1)
+            out += ["%s:%d" % (kind, n) for n in range(int(start), int(last) + 1)]
+        else:
+            out.append(item)
+    return out
+
+
+def records(lines):
+    """(type, fields) of each whole record: 'seq TAB type TAB fields... TAB crc32c'; others skipped."""
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) < 3 or not parts[0].isdigit() or len(parts[-1]) != 8:
+            continue
+        yield parts[1], [unescape(x) for x in parts[2:-1]]
+
+
 def parse_journal(lines):
-    """Requests in journal order: id -> {op, targets, dry, outcomes[], messages[]}."""
+    """Requests in journal order: id -> {op, targets, dry, outcomes[], messages[], submitted, finished}."""
     requests = {}
     order = []
-    for line in lines:
-        if not line.strip():
-            continue
-        f = [unquote_plus(x) for x in line.split("\t")]
-        if f[0] == "Q" and len(f) >= 10:
-            requests[f[1]] = {"op": f[2], "dry": f[4] == "true",
-                              "targets": [unquote_plus(d) for d in f[7].split(",") if d],
-                              "outcomes": [], "messages": [], "queued": 0, "phases": []}
-            requests[f[1]]["queued"] += 1
-            order.append(f[1])
-        elif f[0] == "P" and f[1] in requests:
-            requests[f[1]]["phases"].append(f[2])
-        elif f[0] == "T" and f[1] in requests and len(f) >= 6:
-            requests[f[1]].setdefault("steps", []).append((f[2], f[3], f[5]))
-        elif f[0] == "C" and f[1] in requests and len(f) >= 8:
-            requests[f[1]]["outcomes"].append(f[2])
-            requests[f[1]]["messages"].append(f[7])
+    for kind, f in records(lines):
+        if kind == "Q" and len(f) >= 9:
+            requests[f[0]] = {"op": f[1], "dry": f[3] == "true", "targets": devices(f[7]),
+                              "outcomes": [], "messages": [], "phases": [], "submitted": int(f[8])}
+            order.append(f[0])
+        elif kind == "P" and f[0] in requests:
+            requests[f[0]]["phases"].append(f[1])
+        elif kind == "T" and f[0] in requests and len(f) >= 5:
+            requests[f[0]].setdefault("steps", []).append((f[1], f[2], f[4]))
+        elif kind == "C" and f[0] in requests and len(f) >= 8:
+            requests[f[0]]["outcomes"].append(f[1])
+            requests[f[0]]["messages"].append(f[7])
+            requests[f[0]]["finished"] = int(f[2])
     return requests, order
 
 
@@ -231,13 +255,13 @@ def campaign(rt, runs, first_seed, work):
         effects[("offline", d)] = after_r1[k]
         effects[("online", d)] = after_r2[k]
     # The window: the two requests' time from Q to C, as measured above, plus the hand-over between them.
-    times = [l.split("\t") for l in rt.journal() if l.startswith(("Q\t", "C\t"))]
-    ids = [t[1] for t in times if t[0] == "Q" and t[1] not in known]
-    submitted = [int(t[9]) for t in times if t[0] == "Q" and t[1] in ids[-2:]]
-    finished = [int(t[3]) for t in times if t[0] == "C" and t[1] in ids[-2:]]
-    if len(submitted) != 2 or len(finished) != 2:
+    reqs, order = parse_journal(rt.journal())
+    ids = [rid for rid in order if rid not in known and not reqs[rid]["dry"]]
+    if len(ids) < 2 or any("finished" not in reqs[rid] for rid in ids[-2:]):
         log("kill test: calibration of the window failed: journal shows %s" % ids)
         return 2
+    submitted = [reqs[rid]["submitted"] for rid in ids[-2:]]
+    finished = [reqs[rid]["finished"] for rid in ids[-2:]]
     busy = (finished[0] - submitted[0]) + (finished[1] - submitted[1])
     window = busy / 1000.0 * 1.15 + 0.3
     log("kill test: calibration ok; kill window %.2f s after the first request is journaled" % window)
