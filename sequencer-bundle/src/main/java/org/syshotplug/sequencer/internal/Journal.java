@@ -970,11 +970,19 @@ final class Journal implements AutoCloseable {
     private static final class Model {
         final Map<String, Entry> entries = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
+        private final Map<String, List<DeviceRef>> deviceLists = new java.util.HashMap<>();
+        /** Requests with an outcome record: their undo records are not read. */
+        private final Set<String> finishing = new java.util.HashSet<>();
         Damage damage;
 
         static Model of(Scan scan) {
             Model m = new Model();
             m.problems.addAll(scan.problems);
+            for (JournalCodec.Parsed p : scan.good) {
+                if (p.type().equals("C") && p.fields().length > 0) {
+                    m.finishing.add(p.fields()[0]);
+                }
+            }
             for (JournalCodec.Parsed p : scan.good) {
                 try {
                     m.apply(p);
@@ -1010,7 +1018,7 @@ final class Journal implements AutoCloseable {
                 }
                 case "K" -> damage = null;
                 case "Q" -> {
-                    Entry e = new Entry(request(f));
+                    Entry e = new Entry(request(f, this::devices));
                     e.submitted = Instant.ofEpochMilli(Long.parseLong(f[8]));
                     if (entries.containsKey(e.id)) {
                         throw new IllegalArgumentException("request " + e.id + " queued twice");
@@ -1030,16 +1038,37 @@ final class Journal implements AutoCloseable {
                     if (e.outcome != null) {
                         throw new IllegalArgumentException("request " + f[0] + " has a record after its outcome");
                     }
-                    e.apply(p.type(), f);
+                    if ("UWRA".contains(p.type()) && finishing.contains(f[0])) {
+                        // Only a rollback needs these, and this request finished: a start need not build them.
+                        e.recs.add(new Rec(p.type(), List.of(f)));
+                        return;
+                    }
+                    e.apply(p.type(), f, this::devices);
                     e.recs.add(new Rec(p.type(), List.of(f)));
                 }
             }
         }
 
-        private static HotplugRequest request(String[] f) {
+        /**
+         * Device lists as parsed before: a history of large requests repeats the same few lists
+         * ({@code cpu:1..1000} in every record of every request), and a start must not validate them
+         * device by device each time.
+         */
+        private List<DeviceRef> devices(String text) {
+            List<DeviceRef> d = deviceLists.get(text);
+            if (d == null) {
+                d = List.copyOf(JournalCodec.parseDevices(text));
+                if (deviceLists.size() < 256) {
+                    deviceLists.put(text, d);
+                }
+            }
+            return d;
+        }
+
+        private static HotplugRequest request(String[] f, java.util.function.Function<String, List<DeviceRef>> parse) {
             HotplugRequest.Builder b = HotplugRequest.builder(Operation.parse(f[1])).id(f[0])
                     .force(Boolean.parseBoolean(f[2])).dryRun(Boolean.parseBoolean(f[3])).origin(f[5])
-                    .principal(f[6]).targets(JournalCodec.parseDevices(f[7]));
+                    .principal(f[6]).targets(parse.apply(f[7]));
             if (!f[4].isEmpty()) {
                 b.deadline(Duration.ofMillis(Long.parseLong(f[4])));
             }
@@ -1089,12 +1118,12 @@ final class Journal implements AutoCloseable {
             return e;
         }
 
-        private void apply(String type, String[] f) {
+        private void apply(String type, String[] f, java.util.function.Function<String, List<DeviceRef>> parse) {
             switch (type) {
                 case "S" -> started = Instant.ofEpochMilli(Long.parseLong(f[1]));
                 case "P" -> {
                     phase = Phase.valueOf(f[1]);
-                    devices = JournalCodec.parseDevices(f[2]);
+                    devices = parse.apply(f[2]);
                 }
                 case "T" -> steps.add(new StepRecord(f[2], f[3], Phase.valueOf(f[1]), devices,
                         Duration.ofMillis(Long.parseLong(f[5])), StepRecord.Status.valueOf(f[4]), error(f, 6)));
