@@ -144,6 +144,7 @@ final class Journal implements AutoCloseable {
     private final AtomicLong forces = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final ExecutorService completions;
+    private volatile java.util.function.BooleanSupplier othersWaiting = () -> true;
 
     // Guarded by this.
     private volatile FileOutputStream out;
@@ -558,10 +559,32 @@ final class Journal implements AutoCloseable {
         whenDurable(appendCompleted(r), whenDurable);
     }
 
-    /** Runs {@code then} on the journal thread once record {@code seq} is durable (or the journal has failed). */
+    /**
+     * Tells the journal whether requests wait behind the one finishing: then its outcome is forced on
+     * the journal thread and the worker goes on; otherwise the caller forces it itself (one thread
+     * hand-off less for a request on its own).
+     */
+    void othersWaiting(java.util.function.BooleanSupplier test) {
+        othersWaiting = test;
+    }
+
+    /**
+     * Runs {@code then} once record {@code seq} is durable (or the journal has failed): on the
+     * journal thread when others wait (see {@link #othersWaiting}), else on the caller's.
+     */
     void whenDurable(long seq, Runnable then) {
         if (seq < 0) {
             then.run();
+            return;
+        }
+        if (!othersWaiting.getAsBoolean()) {
+            try {
+                sync(seq);
+            } catch (IOException e) {
+                // Logged by fail(); the caller still gets its result, and what comes next is refused.
+            } finally {
+                then.run();
+            }
             return;
         }
         try {

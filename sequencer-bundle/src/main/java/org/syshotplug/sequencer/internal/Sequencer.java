@@ -73,6 +73,10 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         this.events = new Events(sink, this::settings, journal);
         int instance = INSTANCES.incrementAndGet();
         this.worker = new Worker(instance, this::settings, registry, events, journal);
+        if (journal != null) {
+            // A request on its own forces its outcome on the worker; with others queued, the journal thread does.
+            journal.othersWaiting(() -> !worker.requests().isEmpty());
+        }
         recovery.bind(worker, registry, events);
         worker.start(new Watchdog(instance, this::settings, worker), recovery);
     }
