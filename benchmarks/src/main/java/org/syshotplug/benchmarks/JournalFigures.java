@@ -66,6 +66,11 @@ public final class JournalFigures {
                 }
             }
             long fullBytes = Files.size(full);
+            String keep = System.getProperty("journal.figures.keep");
+            if (keep != null) {
+                // For a start-up of the whole runtime on this journal (benchmarks/README.md shows how).
+                Files.copy(full, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             long[] freshStart = new long[7];
             long[] fullStart = new long[7];
             for (int i = 0; i < freshStart.length; i++) {
