@@ -155,7 +155,8 @@ final class Journal implements AutoCloseable {
     private final Map<String, Kept> open = new LinkedHashMap<>();
     private final ArrayDeque<Kept> finished = new ArrayDeque<>();
     private long finishedBytes;
-    private Damage damage;
+    /** Written under this; read without it by {@link #refusal()}, which every submit asks. */
+    private volatile Damage damage;
     /** Set once the journal cannot be used; never cleared (a restart with a working journal clears it). */
     private volatile Refusal broken;
 
@@ -187,19 +188,6 @@ final class Journal implements AutoCloseable {
         synchronized (j) {
             j.openLocked();
         }
-        return j;
-    }
-
-    /** The pre-2 entry point: throws when the journal cannot be used; in-doubt results join {@code finished}. */
-    static Journal open(Path file, int keep, List<Entry> unfinished, List<HotplugResult> finished) throws IOException {
-        Journal j = open(file, Options.defaults(keep));
-        if (j.broken != null) {
-            j.close();
-            throw new IOException(j.broken.message());
-        }
-        unfinished.addAll(j.readback.unfinished);
-        finished.addAll(j.readback.finished);
-        finished.addAll(j.readback.inDoubt);
         return j;
     }
 
@@ -366,10 +354,7 @@ final class Journal implements AutoCloseable {
         if (b != null) {
             return b;
         }
-        Damage d;
-        synchronized (this) {
-            d = damage;
-        }
+        Damage d = damage;
         if (d != null && options.refuseUntilAcknowledged()) {
             return new Refusal(Errno.EIO, "the journal was found damaged at " + d.found() + " (kept as " + d.aside()
                     + "); " + d.inDoubt().size() + " request(s) are in doubt: state-changing requests are refused"
