@@ -13,7 +13,7 @@ rm -rf "$out"
 if [ $# -eq 0 ]; then
     set -- 'SequencerBenchmark.sequencer$' -p handlers=8 -p devices=1,4096
 fi
-java -jar "$jar" "$@" -wi 1 -w 2s -i 1 -r 10s -f 1 -prof "jfr:dir=$out;stackDepth=64" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)'
+java -jar "$jar" "$@" -wi 1 -w 2s -i 1 -r ${RUN:-10s} -f 1 -prof "jfr:dir=$out;stackDepth=64" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)'
 for f in $(find "$out" -name '*.jfr' | sort); do
     echo
     java -cp "$jar" org.syshotplug.benchmarks.JfrHotSpots "$f" 12

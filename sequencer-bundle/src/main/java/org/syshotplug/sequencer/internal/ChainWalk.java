@@ -26,19 +26,53 @@ import org.syshotplug.spi.HotplugException;
 final class ChainWalk {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
-    /** Set on a thread while it runs a handler call: a handler unregistering itself must not wait for itself. */
+    /** TRUE on a thread while it runs a handler call: a handler unregistering itself must not wait for itself. */
     static final ThreadLocal<Boolean> IN_HANDLER_CALL = new ThreadLocal<>();
 
-    /** One place in the plan: a phase's entry (no handler) or one handler's call in that phase. */
-    private static final class Step {
-        final PhaseRule rule;
-        final RegisteredHandler handler;
-        /** True once its execute returned OK: walking down, its rollback is due. */
-        boolean executed;
+    /**
+     * The steps of one operation over one chain snapshot, in walk order: each phase's entry (no
+     * handler) followed by its handlers. Immutable, so the registry makes it once per chain change
+     * and every request that starts with that chain shares it.
+     */
+    static final class Plan {
+        /** The handlers of the plan, in walk order: what the request holds. */
+        final List<RegisteredHandler> chain;
+        private final PhaseRule[] rules;
+        private final RegisteredHandler[] handlers;
 
-        Step(PhaseRule rule, RegisteredHandler handler) {
-            this.rule = rule;
-            this.handler = handler;
+        private Plan(List<RegisteredHandler> chain, PhaseRule[] rules, RegisteredHandler[] handlers) {
+            this.chain = chain;
+            this.rules = rules;
+            this.handlers = handlers;
+        }
+
+        /** Every phase of the table over {@code walkOrder} (handlers already sorted as {@link PhaseRule#handlers} does). */
+        static Plan of(List<RegisteredHandler> walkOrder) {
+            int n = walkOrder.size() + PhaseRule.values().length;
+            PhaseRule[] rules = new PhaseRule[n];
+            RegisteredHandler[] handlers = new RegisteredHandler[n];
+            int at = 0;
+            for (PhaseRule rule : PhaseRule.values()) {
+                rules[at++] = rule;
+                for (RegisteredHandler h : walkOrder) {
+                    if (h.phase() == rule.phase) {
+                        rules[at] = rule;
+                        handlers[at++] = h;
+                    }
+                }
+            }
+            return new Plan(List.copyOf(walkOrder), rules, handlers);
+        }
+
+        /** Only execute steps, in the order a previous run executed them: recovery walks them down. */
+        static Plan unwinding(List<RegisteredHandler> executed) {
+            PhaseRule[] rules = new PhaseRule[executed.size()];
+            java.util.Arrays.fill(rules, PhaseRule.EXECUTE);
+            return new Plan(List.copyOf(executed), rules, executed.toArray(new RegisteredHandler[0]));
+        }
+
+        int size() {
+            return rules.length;
         }
     }
 
@@ -47,8 +81,10 @@ final class ChainWalk {
     private final Events events;
     private final Watchdog watchdog;
     private final Supplier<SequencerSettings> settings;
-    private final List<StepRecord> steps = new ArrayList<>();
-    private final List<Step> plan = new ArrayList<>();
+    private final List<StepRecord> steps;
+    private final Plan plan;
+    /** Per plan step: its execute returned OK, so walking down its rollback is due. */
+    private final boolean[] executed;
     // Where the walk stands, so a replacement worker carries on after an overrun.
     private int pos;
     private boolean up = true;
@@ -62,35 +98,27 @@ final class ChainWalk {
         this.events = events;
         this.watchdog = watchdog;
         this.settings = settings;
+        this.plan = run.plan;
+        this.executed = new boolean[plan.size()];
+        // Sized once: a step per handler, rollbacks at most as many again.
+        this.steps = new ArrayList<>(earlier.size() + 2 * plan.chain.size() + 1);
         this.steps.addAll(earlier);
     }
 
-    /** The whole request: every phase of the table over the request's chain snapshot. */
+    /** The whole request, over the plan the worker gave it when it started. */
     static ChainWalk of(RequestRun run, Journal journal, Events events, Watchdog watchdog,
             Supplier<SequencerSettings> settings) {
-        ChainWalk w = new ChainWalk(run, journal, events, watchdog, settings, List.of());
-        for (PhaseRule rule : PhaseRule.values()) {
-            w.plan.add(new Step(rule, null));
-            for (RegisteredHandler h : rule.handlers(run.chain, run.request.operation())) {
-                w.plan.add(new Step(rule, h));
-            }
-        }
-        return w;
+        return new ChainWalk(run, journal, events, watchdog, settings, List.of());
     }
 
     /**
-     * The way back only, for recovery: {@code executed} are the handlers a previous run executed, in
-     * the order it executed them; the walk starts above the last one and goes down.
+     * The way back only, for recovery: the run's plan holds the handlers a previous run executed
+     * ({@link Plan#unwinding}); the walk starts above the last one and goes down.
      */
-    static ChainWalk unwinding(RequestRun run, List<RegisteredHandler> executed, List<StepRecord> earlier,
-            HotplugError cause, Journal journal, Events events, Watchdog watchdog,
-            Supplier<SequencerSettings> settings) {
+    static ChainWalk unwinding(RequestRun run, List<StepRecord> earlier, HotplugError cause, Journal journal,
+            Events events, Watchdog watchdog, Supplier<SequencerSettings> settings) {
         ChainWalk w = new ChainWalk(run, journal, events, watchdog, settings, earlier);
-        for (RegisteredHandler h : executed) {
-            Step s = new Step(PhaseRule.EXECUTE, h);
-            s.executed = true;
-            w.plan.add(s);
-        }
+        java.util.Arrays.fill(w.executed, true);
         w.up = false;
         w.pos = w.plan.size() - 1;
         w.unwindCause = cause;
@@ -105,8 +133,7 @@ final class ChainWalk {
             if (up ? pos == plan.size() : pos < 0) {
                 return up ? result(Outcome.SUCCEEDED, null) : unwound();
             }
-            Step s = plan.get(pos);
-            HotplugResult end = up ? stepUp(s) : stepDown(s);
+            HotplugResult end = up ? stepUp(pos) : stepDown(pos);
             if (end != null) {
                 return end;
             }
@@ -114,38 +141,40 @@ final class ChainWalk {
         }
     }
 
-    private HotplugResult stepUp(Step s) {
-        if (s.handler == null) {
-            return enter(s.rule);
+    private HotplugResult stepUp(int at) {
+        PhaseRule rule = plan.rules[at];
+        RegisteredHandler h = plan.handlers[at];
+        if (h == null) {
+            return enter(rule);
         }
-        if (!s.handler.caresAbout(run.deviceTypes())) {
+        if (!h.caresAbout(run.deviceTypes())) {
             return null;
         }
-        Call c = invoke(s.handler, s.rule.phase);
+        Call c = invoke(h, rule.phase);
         if (!c.failed()) {
-            s.executed = s.rule == PhaseRule.EXECUTE && c.status == StepRecord.Status.OK;
+            executed[at] = rule == PhaseRule.EXECUTE && c.status == StepRecord.Status.OK;
             return null;
         }
-        if (s.rule.forceable && c.error.overridable() && forceHonoured(c)) {
+        if (rule.forceable && c.error.overridable() && forceHonoured(c)) {
             steps.set(steps.size() - 1, c.overridden());
-            LOG.warn("overridable veto of {} skipped by force: {}", s.handler.name(), c.error);
+            LOG.warn("overridable veto of {} skipped by force: {}", h.name(), c.error);
             return null;
         }
-        return failed(s, c.error);
+        return failed(rule, c.error);
     }
 
-    private HotplugResult stepDown(Step s) {
-        if (s.executed) {
-            Call c = invoke(s.handler, Phase.ROLLBACK);
+    private HotplugResult stepDown(int at) {
+        if (executed[at]) {
+            Call c = invoke(plan.handlers[at], Phase.ROLLBACK);
             if (c.failed()) {
-                return failed(s, c.error);
+                return failed(plan.rules[at], c.error);
             }
         }
         return null;
     }
 
     /** What a failed step does, by its phase's rule; null when the walk goes on (down). */
-    private HotplugResult failed(Step s, HotplugError error) {
+    private HotplugResult failed(PhaseRule rule, HotplugError error) {
         if (!up) {
             // Every undo is tried even when one fails; the first failure is the one reported.
             if (firstRollbackError == null) {
@@ -153,7 +182,7 @@ final class ChainWalk {
             }
             return null;
         }
-        switch (s.rule.onFailure) {
+        switch (rule.onFailure) {
             case UNWIND:
                 up = false;
                 unwindCause = error;
@@ -161,7 +190,7 @@ final class ChainWalk {
             case REJECT:
                 return result(Outcome.REJECTED, vetoError(error));
             default:
-                return result(s.rule.onFailure.outcome, error);
+                return result(rule.onFailure.outcome, error);
         }
     }
 
@@ -190,14 +219,15 @@ final class ChainWalk {
     private HotplugError refusalBeforeExecute() {
         boolean carried = false;
         int cap = settings.get().maxStuckThreads();
-        for (Step s : plan) {
-            if (s.handler == null || s.rule == PhaseRule.VALIDATE || !s.handler.caresAbout(run.deviceTypes())) {
+        for (int i = 0; i < plan.size(); i++) {
+            RegisteredHandler h = plan.handlers[i];
+            if (h == null || plan.rules[i] == PhaseRule.VALIDATE || !h.caresAbout(run.deviceTypes())) {
                 continue;
             }
-            if (s.handler.stuckThreads() >= cap && s.handler.quarantineReason() == null) {
-                return stuckError(s.handler, cap);
+            if (h.stuckThreads() >= cap && h.quarantineReason() == null) {
+                return stuckError(h, cap);
             }
-            carried |= s.handler.quarantineReason() == null;
+            carried |= h.quarantineReason() == null;
         }
         if (carried) {
             return null;
@@ -216,7 +246,7 @@ final class ChainWalk {
         f.context.close();
         f.handler.countFailure();
         record(new Call(f.handler, f.phase, f.devices, StepRecord.Status.FAILED, took, error, false));
-        HotplugResult end = failed(plan.get(pos), error);
+        HotplugResult end = failed(plan.rules[pos], error);
         if (end != null) {
             return end;
         }
@@ -246,11 +276,13 @@ final class ChainWalk {
         return result(Outcome.ROLLBACK_FAILED, new HotplugError(firstRollbackError.handler(),
                 firstRollbackError.device(), firstRollbackError.errno(), false,
                 "rollback failed, the system may be in between: " + firstRollbackError.message()
-                        + " (the request had failed in " + cause.handler() + ": " + cause.message() + ")"));
+                        + " (the request had failed" + (cause.handler() == null ? "" : " in " + cause.handler())
+                        + ": " + cause.message() + ")"));
     }
 
     private HotplugResult result(Outcome outcome, HotplugError error) {
-        return new HotplugResult(run.request, outcome, run.devices(), steps, error, run.started, Instant.now());
+        return new HotplugResult(run.request, outcome, run.devices(), steps, error, run.started, Instant.now(),
+                settings.get().machine());
     }
 
     // ------------------------------------------------------------------ one handler call
@@ -287,7 +319,8 @@ final class ChainWalk {
             // Whatever a handler throws fails its step, never the worker.
             thrown = t;
         } finally {
-            IN_HANDLER_CALL.remove();
+            // Not remove(): on JDK 17 that clears a weak reference natively, a fifth of a no-op call's cost.
+            IN_HANDLER_CALL.set(Boolean.FALSE);
         }
         if (!watchdog.returned(f)) {
             // The watchdog declared the overrun first and a replacement carries on.

@@ -79,7 +79,7 @@ final class Events implements StepContext.ProgressSink {
 
     void finish(RequestRun run, HotplugResult unstamped) {
         SequencerSettings s = settings.get();
-        HotplugResult result = unstamped.onMachine(s.machine());
+        HotplugResult result = unstamped.machine().equals(s.machine()) ? unstamped : unstamped.onMachine(s.machine());
         synchronized (history) {
             if (s.historySize() > 0) {
                 history.addLast(result);

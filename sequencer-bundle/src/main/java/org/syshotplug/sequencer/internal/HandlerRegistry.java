@@ -2,6 +2,7 @@ package org.syshotplug.sequencer.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class HandlerRegistry {
 
     /** Immutable, in chain order; replaced under lock so a request's snapshot is one consistent view. */
     private volatile List<RegisteredHandler> chain = List.of();
+    /** Per operation, the plan of the handlers taking part (phase by phase as {@link PhaseRule} orders them). */
+    private volatile Map<Operation, ChainWalk.Plan> plans = plans(List.of());
 
     /** @throws IllegalArgumentException when the properties are malformed or the handler is already added */
     RegisteredHandler add(HotplugHandler handler, Map<String, ?> properties, BooleanSupplier inService) {
@@ -89,17 +92,20 @@ final class HandlerRegistry {
         }
     }
 
-    /** The handlers taking part in {@code operation} whose provider is in service, in chain order. */
-    List<RegisteredHandler> snapshot(Operation operation) {
+    /**
+     * The handlers taking part in {@code operation} whose provider is in service, in walk order
+     * (sorted when the chain changes, not per request).
+     */
+    ChainWalk.Plan snapshot(Operation operation) {
         lock.lock();
         try {
-            List<RegisteredHandler> out = new ArrayList<>();
-            for (RegisteredHandler h : chain) {
-                if (h.takesPart(operation) && inService(h)) {
-                    out.add(h);
+            ChainWalk.Plan plan = plans.get(operation);
+            for (RegisteredHandler h : plan.chain) {
+                if (!inService(h)) {
+                    return ChainWalk.Plan.of(plan.chain.stream().filter(this::inService).toList());
                 }
             }
-            return List.copyOf(out);
+            return plan;
         } finally {
             lock.unlock();
         }
@@ -168,6 +174,20 @@ final class HandlerRegistry {
         List<RegisteredHandler> next = new ArrayList<>(registrations.values());
         next.sort(RegisteredHandler.CHAIN);
         chain = List.copyOf(next);
+        plans = plans(chain);
         changed.signalAll();
+    }
+
+    private static Map<Operation, ChainWalk.Plan> plans(List<RegisteredHandler> chain) {
+        Map<Operation, ChainWalk.Plan> out = new EnumMap<>(Operation.class);
+        for (Operation op : Operation.values()) {
+            List<RegisteredHandler> taking = chain.stream().filter(h -> h.takesPart(op)).toList();
+            List<RegisteredHandler> ordered = new ArrayList<>(taking.size());
+            for (PhaseRule rule : PhaseRule.values()) {
+                ordered.addAll(rule.handlers(taking, op));
+            }
+            out.put(op, ChainWalk.Plan.of(ordered));
+        }
+        return out;
     }
 }

@@ -276,11 +276,12 @@ public class HotplugCommands {
         }
         StringBuilder b = new StringBuilder();
         for (Operation op : Operation.values()) {
-            Table t = new Table("phase", "priority", "handler", "bundle", "devices", "calls", "failures", "quarantine");
+            Table t = new Table("phase", "priority", "handler", "bundle", "devices", "calls", "failures", "stuck",
+                    "quarantine");
             for (HandlerInfo h : chain(all, op)) {
                 t.row(h.phase().word(), h.priority(), h.name(), h.bundle(),
                         h.devices().isEmpty() ? "all" : String.join(",", h.devices()), h.calls(), h.failures(),
-                        h.quarantine() == null ? "" : h.quarantine());
+                        h.stuckThreads(), h.quarantine() == null ? "" : h.quarantine());
             }
             b.append(op.word()).append(":\n");
             b.append(t.isEmpty() ? "  (no handler)\n" : t.toString());

@@ -170,7 +170,7 @@ final class Recovery {
                     + DeviceRanges.of(e.devices));
         }
         LOG.warn("request {} was executing when the runtime stopped; rolling back {}", e.request.id(), executed);
-        worker.begin(run, List.copyOf(handlers), e.started);
+        worker.begin(run, ChainWalk.Plan.unwinding(handlers), e.started);
         for (RegisteredHandler h : handlers) {
             Map<String, Object> kept = e.attributes.get(h.name());
             if (kept != null) {
@@ -182,7 +182,7 @@ final class Recovery {
                 run.restoreUndoLog(h, UndoLog.rebuilt(undo, journal.recorder(e.request.id(), h.name())));
             }
         }
-        ChainWalk back = worker.unwinding(run, handlers, e.steps, new HotplugError(null, null, Errno.ECANCELED,
+        ChainWalk back = worker.unwinding(run, e.steps, new HotplugError(null, null, Errno.ECANCELED,
                 false, "interrupted by a restart during execute"));
         worker.runRequest(run, back::walk);
         return true;

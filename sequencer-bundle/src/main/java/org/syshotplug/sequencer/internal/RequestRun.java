@@ -38,6 +38,8 @@ final class RequestRun {
     volatile long startedNanos;
     volatile Duration callDeadline;
     volatile List<RegisteredHandler> chain = List.of();
+    /** The steps the request walks, shared with every request started on the same chain. */
+    volatile ChainWalk.Plan plan;
     volatile Phase phase;
     /** True once the journal holds its QUEUED record, so its end is journaled too. */
     volatile boolean journaled;
@@ -50,8 +52,9 @@ final class RequestRun {
     private volatile String[] deviceNames;
     /** Derived from the targets and {@link #devices}; recomputed only when the devices change, since every handler looks. */
     private volatile Set<String> deviceTypes;
-    private final Map<RegisteredHandler, Map<String, Object>> attributes = new IdentityHashMap<>();
-    private final Map<RegisteredHandler, UndoLog> undoLogs = new IdentityHashMap<>();
+    // Made on first use: most requests of most handlers never touch them. Guarded by this.
+    private Map<RegisteredHandler, Map<String, Object>> attributes;
+    private Map<RegisteredHandler, UndoLog> undoLogs;
 
     RequestRun(HotplugRequest request, ProgressListener listener, Deferred<HotplugResult> deferred) {
         this.request = request;
@@ -152,24 +155,27 @@ final class RequestRun {
      * The handler's undo log for this request, made by {@code fresh} on first use (recording into the
      * journal); execute and rollback of one request see the same log.
      */
-    UndoLog undoLog(RegisteredHandler handler, Supplier<UndoLog> fresh) {
-        synchronized (undoLogs) {
-            return undoLogs.computeIfAbsent(handler, h -> fresh.get());
+    synchronized UndoLog undoLog(RegisteredHandler handler, Supplier<UndoLog> fresh) {
+        if (undoLogs == null) {
+            undoLogs = new IdentityHashMap<>(4);
         }
+        return undoLogs.computeIfAbsent(handler, h -> fresh.get());
     }
 
     /** For a request recovered from the journal: the handler's undo log as rebuilt from it. */
-    void restoreUndoLog(RegisteredHandler handler, UndoLog log) {
-        synchronized (undoLogs) {
-            undoLogs.put(handler, log);
+    synchronized void restoreUndoLog(RegisteredHandler handler, UndoLog log) {
+        if (undoLogs == null) {
+            undoLogs = new IdentityHashMap<>(4);
         }
+        undoLogs.put(handler, log);
     }
 
     /** This handler's scratch space for this request, the same map in execute and in rollback. */
-    Map<String, Object> attributes(RegisteredHandler handler) {
-        synchronized (attributes) {
-            return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());
+    synchronized Map<String, Object> attributes(RegisteredHandler handler) {
+        if (attributes == null) {
+            attributes = new IdentityHashMap<>(4);
         }
+        return attributes.computeIfAbsent(handler, h -> new ConcurrentHashMap<>());
     }
 
     /**

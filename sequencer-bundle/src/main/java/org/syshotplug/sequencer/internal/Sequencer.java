@@ -129,7 +129,7 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
         RequestRun holder = worker.holding(handler);
         LOG.info("handler {} left the chain", removed);
-        if (holder != null && ChainWalk.IN_HANDLER_CALL.get() == null) {
+        if (holder != null && !Boolean.TRUE.equals(ChainWalk.IN_HANDLER_CALL.get())) {
             awaitEnd(holder, removed);
         }
         return true;

@@ -147,7 +147,7 @@ final class Watchdog {
                 + " of request " + requestId + " at " + Instant.now()
                 + "; re-register it (restart its bundle) to use it again";
         h.quarantine(why);
-        LOG.error("handler {} quarantined: {}", h.name(), why);
+        LOG.warn("handler {} quarantined: {}", h.name(), why);
         return new HotplugError(h.name(), null, Errno.ETIMEDOUT, false,
                 "handler " + h.name() + " " + why + "; it is quarantined");
     }

@@ -35,6 +35,8 @@ import org.syshotplug.spi.HotplugHandler;
 final class Worker implements Watchdog.TakeOver {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    /** A worker thread's own name; while it works on a request the request id is appended. */
+    private static final ThreadLocal<String> BASE_NAME = new ThreadLocal<>();
 
     private final int instance;
     private final Supplier<SequencerSettings> settings;
@@ -224,6 +226,7 @@ final class Worker implements Watchdog.TakeOver {
      */
     private void serve(Runnable firstTask) {
         try {
+            BASE_NAME.set(Thread.currentThread().getName());
             firstTask.run();
             recovery.resume();
             serveQueue();
@@ -240,6 +243,16 @@ final class Worker implements Watchdog.TakeOver {
             RequestRun run;
             lock.lock();
             try {
+                if (queue.isEmpty() && !closed) {
+                    // Named back only when idle: in a burst each request renames the thread once.
+                    // Not under the lock: submitters must not wait for a system call.
+                    lock.unlock();
+                    try {
+                        plainName();
+                    } finally {
+                        lock.lock();
+                    }
+                }
                 while (queue.isEmpty() && !closed) {
                     queued.awaitUninterruptibly();
                 }
@@ -264,12 +277,13 @@ final class Worker implements Watchdog.TakeOver {
         }
     }
 
-    /** Marks {@code run} as the running request with {@code chain}. */
-    void begin(RequestRun run, List<RegisteredHandler> chain, Instant started) {
+    /** Marks {@code run} as the running request walking {@code plan}. */
+    void begin(RequestRun run, ChainWalk.Plan plan, Instant started) {
         lock.lock();
         try {
             running = run;
-            run.chain = chain;
+            run.plan = plan;
+            run.chain = plan.chain;
             run.callDeadline = run.request.deadline() != null ? run.request.deadline()
                     : settings.get().handlerDeadline();
             run.startedNanos = System.nanoTime();
@@ -283,9 +297,8 @@ final class Worker implements Watchdog.TakeOver {
         return ChainWalk.of(run, journal, events, watchdog, settings);
     }
 
-    ChainWalk unwinding(RequestRun run, List<RegisteredHandler> executed, List<org.syshotplug.api.StepRecord> earlier,
-            HotplugError cause) {
-        return ChainWalk.unwinding(run, executed, earlier, cause, journal, events, watchdog, settings);
+    ChainWalk unwinding(RequestRun run, List<org.syshotplug.api.StepRecord> earlier, HotplugError cause) {
+        return ChainWalk.unwinding(run, earlier, cause, journal, events, watchdog, settings);
     }
 
     /**
@@ -295,10 +308,9 @@ final class Worker implements Watchdog.TakeOver {
     void runRequest(RequestRun run, Supplier<HotplugResult> body) {
         HotplugResult result;
         MDC.put(Sequencer.MDC_REQUEST_ID, run.request.id());
-        Thread me = Thread.currentThread();
-        String plainName = me.getName();
         // The request id in the thread name too, for back ends (slf4j-simple) without an MDC.
-        me.setName(plainName + " [" + run.request.id() + "]");
+        String base = BASE_NAME.get();
+        Thread.currentThread().setName((base == null ? "hotplug-sequencer" : base) + " [" + run.request.id() + "]");
         try {
             result = body.get();
         } catch (Watchdog.Abandoned e) {
@@ -321,7 +333,14 @@ final class Worker implements Watchdog.TakeOver {
             events.finish(run, result);
         } finally {
             MDC.remove(Sequencer.MDC_REQUEST_ID);
-            me.setName(plainName);
+        }
+    }
+
+    private static void plainName() {
+        String base = BASE_NAME.get();
+        Thread me = Thread.currentThread();
+        if (base != null && !base.equals(me.getName())) {
+            me.setName(base);
         }
     }
 

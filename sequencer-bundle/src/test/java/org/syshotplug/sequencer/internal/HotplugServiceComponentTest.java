@@ -21,6 +21,7 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
+import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.spi.HotplugHandler;
 
 /** The DS component driven the way SCR drives it, without a framework. */
@@ -50,6 +51,26 @@ class HotplugServiceComponentTest {
         gate.open();
         assertEquals(Outcome.SUCCEEDED, running.getValue().outcome());
         assertEquals(Outcome.SUCCEEDED, queued.getValue().outcome());
+    }
+
+    @Test
+    void resultsNameTheMachineThePlatformDescribesAndKeepItAcrossReconfiguration() throws Exception {
+        SystemFiles files = (SystemFiles) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SystemFiles.class}, (proxy, method, args) ->
+                        method.getName().equals("describe") ? "simulated x86-acpi 4 CPUs" : null);
+        component.bindHandler(new ScriptedHandler("h", new ScriptedHandler.Journal()), reference(Map.of(
+                "hotplug.phase", "execute", "hotplug.priority", 400, "service.id", 43L, "component.name", "h")));
+        HotplugRequest request = HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1));
+        assertEquals(HotplugResult.UNKNOWN_MACHINE, component.submit(request).getValue().machine());
+
+        component.bindSystemFiles(files);
+        component.modified(config(1024, 30_000, false, 1000));
+
+        assertEquals("simulated x86-acpi 4 CPUs",
+                component.submit(HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1))).getValue().machine());
+        component.unbindSystemFiles(files);
+        assertEquals(HotplugResult.UNKNOWN_MACHINE,
+                component.submit(HotplugRequest.of(Operation.ONLINE, DeviceRef.cpu(1))).getValue().machine());
     }
 
     @Test
