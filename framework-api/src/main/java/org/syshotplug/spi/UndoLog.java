@@ -89,10 +89,17 @@ public final class UndoLog {
      */
     @ConsumerType
     public interface Recorder {
-        /** Appends newly planned entries (starting at position {@code first}); need not force. */
+        /**
+         * Appends newly planned entries (starting at position {@code first}); need not force. An entry
+         * already {@link State#RESTORED} (a plan a restore dropped before it was recorded) is followed
+         * by its {@link #restored} call.
+         */
         void planned(int first, List<Entry> entries);
 
-        /** Called before a kernel write: makes everything planned so far durable (a force, shared where it can be). */
+        /**
+         * Called before a kernel write: makes everything planned so far durable (a force, shared where it
+         * can be). A journal that cannot throws an unchecked exception: the write is then not made.
+         */
         void makeDurable();
 
         /** Appends that the entry at {@code position} was written; need not force. */
@@ -197,8 +204,9 @@ public final class UndoLog {
             plan(path, value, undo);
             waiting = pending.get(target);
         }
-        int position = waiting.removeFirst();
+        // A journal that cannot make the plan durable throws here, before the kernel sees anything.
         flushPlans();
+        int position = waiting.removeFirst();
         try {
             files.write(path, value);
         } catch (SystemFileException e) {
@@ -212,8 +220,15 @@ public final class UndoLog {
 
     private void flushPlans() {
         if (unrecorded < entries.size()) {
-            recorder.planned(unrecorded, List.copyOf(entries.subList(unrecorded, entries.size())));
+            int first = unrecorded;
+            recorder.planned(first, List.copyOf(entries.subList(first, entries.size())));
             unrecorded = entries.size();
+            // A plan dropped by a restore before it was recorded: the journal must not rebuild it as in doubt.
+            for (int i = first; i < unrecorded; i++) {
+                if (entries.get(i).state() == State.RESTORED) {
+                    recorder.restored(i);
+                }
+            }
         }
         if (!durable) {
             recorder.makeDurable();

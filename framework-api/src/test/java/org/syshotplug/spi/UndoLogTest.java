@@ -86,7 +86,7 @@ class UndoLogTest {
     }
 
     /** A journal double: what the log told it, in order, sharing one event list with the files. */
-    static final class Journal implements UndoLog.Recorder {
+    static class Journal implements UndoLog.Recorder {
         final List<String> events;
         final List<Entry> entries = new ArrayList<>();
         int forces;
@@ -320,5 +320,34 @@ class UndoLogTest {
         assertTrue(log.isEmpty());
         assertTrue(files.writes.isEmpty());
         assertTrue(events.isEmpty(), "nothing recorded, nothing forced");
+    }
+
+    @Test
+    void aJournalThatCannotForceStopsTheWriteBeforeTheKernelSeesIt() throws Exception {
+        UndoLog log = UndoLog.recordingTo(new Journal(events) {
+            @Override
+            public void makeDurable() {
+                throw new IllegalStateException("journal broken");
+            }
+        });
+        log.plan(CPU1, "0", "1");
+
+        assertThrows(IllegalStateException.class, () -> log.write(files, CPU1, "0", "1"));
+
+        assertTrue(files.writes.isEmpty());
+        assertTrue(log.isEmpty(), "nothing written, nothing to undo");
+    }
+
+    @Test
+    void aPlanDroppedBeforeItWasRecordedReachesTheJournalAsRestored() throws Exception {
+        UndoLog log = UndoLog.recordingTo(journal);
+        log.plan(CPU1, "0", "1");
+        log.restore(files); // e.g. the deadline passed before the first write
+        log.plan(CPU2, "0", "1");
+
+        log.write(files, CPU2, "0", "1");
+
+        assertEquals(List.of("planned 0+2", "restored 0", "force", "write " + CPU2 + "=0", "written 1"), events);
+        assertEquals(List.of(State.RESTORED, State.WRITTEN), journal.entries.stream().map(Entry::state).toList());
     }
 }

@@ -68,10 +68,6 @@ final class MemoryTopology {
         return Optional.of(read(id, blockSize()));
     }
 
-    void writeState(int id, String word) throws SystemFileException {
-        files.write(KernelPaths.memoryBlock(id, STATE), word);
-    }
-
     private MemoryBlock read(int id, long blockSize) throws SystemFileException {
         long physIndex = hex(KernelPaths.memoryBlock(id, "phys_index"));
         String state = files.readValue(KernelPaths.memoryBlock(id, STATE));

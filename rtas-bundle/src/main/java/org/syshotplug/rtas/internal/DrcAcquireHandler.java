@@ -57,7 +57,8 @@ public class DrcAcquireHandler implements HotplugHandler {
         List<DeviceRef> drcs = context.devices(DeviceRef.DRC);
         List<Acquire> plan = new ArrayList<>(drcs.size());
         for (DeviceRef drc : drcs) {
-            plan.add(new Acquire(drc, connector.command(drc, DlparAction.ADD), connector.command(drc, DlparAction.REMOVE)));
+            DlparCommand add = connector.command(drc, DlparAction.ADD);
+            plan.add(new Acquire(drc, add, DlparCommand.byIndex(add.resource(), DlparAction.REMOVE, add.index())));
         }
         UndoLog undo = context.undo();
         for (Acquire a : plan) {

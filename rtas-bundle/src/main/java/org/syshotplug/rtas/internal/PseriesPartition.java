@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
@@ -53,18 +54,18 @@ final class PseriesPartition {
         return DrcTable.read(tree, "/").stream().filter(Drc::isMemory).toList();
     }
 
-    List<Drc> allDrcs() {
-        List<Drc> all = new ArrayList<>(cpuDrcs());
-        all.addAll(DrcTable.read(tree, "/"));
-        return all;
+    /** The CPU DRCs of {@code /cpus}, then every DRC of {@code /}, without copying the latter (it may be millions). */
+    private Stream<Drc> allDrcs() {
+        return Stream.concat(cpuDrcs().stream(), DrcTable.read(tree, "/").stream());
     }
 
     Optional<Drc> byIndex(long index) {
-        return allDrcs().stream().filter(d -> d.index() == index).findFirst();
+        Optional<Drc> cpu = DrcTable.byIndex(cpuDrcs(), index);
+        return cpu.isPresent() ? cpu : DrcTable.byIndex(DrcTable.read(tree, "/"), index);
     }
 
     Optional<Drc> byName(String name) {
-        return allDrcs().stream().filter(d -> d.name().equals(name)).findFirst();
+        return allDrcs().filter(d -> d.name().equals(name)).findFirst();
     }
 
     Optional<DynamicMemory> dynamicMemory() {

@@ -20,11 +20,21 @@ public record DrcInfoSet(String type, String namePrefix, long indexStart, long s
                 && (increment == 0 ? index == indexStart : (index - indexStart) % increment == 0);
     }
 
+    /** Element {@code i} of the set, as a DRC listed by {@code parent}. */
+    public Drc drc(long i, String parent) {
+        return new Drc((indexStart + i * increment) & 0xFFFF_FFFFL, namePrefix + (suffixStart + i * increment), type,
+                powerDomain, parent);
+    }
+
+    /** The element that has {@code index}, or -1 (the first one when the increment is 0). */
+    public long elementOf(long index) {
+        return covers(index) ? increment == 0 ? 0 : (index - indexStart) / increment : -1;
+    }
+
     public List<Drc> expand(String parent) {
         List<Drc> out = new ArrayList<>();
         for (long i = 0; i < count; i++) {
-            out.add(new Drc((indexStart + i * increment) & 0xFFFF_FFFFL, namePrefix + (suffixStart + i * increment), type,
-                    powerDomain, parent));
+            out.add(drc(i, parent));
         }
         return out;
     }

@@ -24,15 +24,14 @@ public final class DrcTable {
     private DrcTable() {
     }
 
-    /** The DRCs of a node, in property order; empty when the node lists none. */
+    /**
+     * The DRCs of a node, in property order; empty when the node lists none. From {@code ibm,drc-info}
+     * the list is a view computed from the sets (see {@link #byIndex}), not one object per DRC.
+     */
     public static List<Drc> read(DeviceTree tree, String node) {
         Optional<byte[]> info = tree.property(node, INFO);
         if (info.isPresent()) {
-            List<Drc> out = new ArrayList<>();
-            for (DrcInfoSet set : decodeInfo(info.get())) {
-                out.addAll(set.expand(node));
-            }
-            return out;
+            return new DrcInfoList(node, decodeInfo(info.get()));
         }
         Optional<byte[]> indexes = tree.property(node, INDEXES);
         if (indexes.isEmpty()) {
@@ -110,7 +109,7 @@ public final class DrcTable {
                 throw new MalformedDataException(INFO, at, "set " + (i + 1) + " (" + count + " elements, increment "
                         + increment + ") runs past drc index 0xffffffff");
             }
-            // Every set is expanded into one Drc per element: bound the total as ibm,dynamic-memory-v2 is bounded.
+            // Bound the total as ibm,dynamic-memory-v2 is bounded: callers may still walk every element.
             total += count;
             if (total > MAX_DRCS) {
                 throw new MalformedDataException(INFO, at, "set " + (i + 1) + " (" + count + " elements) brings the"
@@ -122,6 +121,14 @@ public final class DrcTable {
             throw c.fail(c.remaining() + " bytes follow the " + n + " sets the count announced");
         }
         return out;
+    }
+
+    /** The first DRC of {@code drcs} (as {@link #read} returned them) with {@code index}; from drc-info by one look per set. */
+    public static Optional<Drc> byIndex(List<Drc> drcs, long index) {
+        if (drcs instanceof DrcInfoList info) {
+            return info.byIndex(index);
+        }
+        return drcs.stream().filter(d -> d.index() == index).findFirst();
     }
 
     /** {@code ibm,my-drc-index} of a node, if it has one. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ibm,dynamic-memory-v2} stays as its sets: a 76-byte property that stands for 2^24 LMBs
- * decodes, counts, finds and walks its LMBs without an object per LMB. Bounded by memory (what the
+ * decodes, counts, finds and walks its LMBs without an object per LMB (and so does {@code ibm,drc-info}). Bounded by memory (what the
  * thread allocates), not by time; the time is printed as a figure.
  */
 class DynamicMemoryAtScaleTest {
@@ -95,5 +95,28 @@ class DynamicMemoryAtScaleTest {
         assertEquals(-1, drmem.position(0x80000001L), "the empty set lists nothing");
         assertEquals(5, drmem.position(0x80000005L));
         assertEquals(drmem, new DynamicMemory(0x1000_0000L, List.copyOf(lmbs), 2), "equal to its expansion");
+    }
+
+    @Test
+    void aDrcInfoSetOfTwoToTheTwentyFourLmbDrcsStaysASet() {
+        byte[] info = ByteBuffer.allocate(4 + 4 + 5 + 20).putInt(1).put("MEM\0LMB \0".getBytes())
+                .putInt(0x80000000).putInt(0).putInt(1 << 24).putInt(1).putInt(-1).array();
+        DeviceTree tree = new MapDeviceTree().put("/", DrcTable.INFO, info);
+        DrcTable.read(tree, "/"); // load the classes before counting
+
+        long before = allocatedBytes();
+        List<Drc> drcs = DrcTable.read(tree, "/");
+        int count = drcs.size();
+        Drc last = drcs.get(count - 1);
+        Drc found = DrcTable.byIndex(drcs, 0x80abcdefL).orElseThrow();
+        long allocated = allocatedBytes() - before;
+
+        assertTrue(allocated < 10 * MIB, () -> allocated + " bytes allocated");
+        assertEquals(1 << 24, count);
+        assertEquals(new Drc(0x80ffffffL, "LMB 16777215", "MEM", -1, "/"), last);
+        assertEquals(new Drc(0x80abcdefL, "LMB " + 0xabcdef, "MEM", -1, "/"), found);
+        assertEquals(java.util.Optional.empty(), DrcTable.byIndex(drcs, 0x81000000L));
+        assertEquals(List.of(new Drc(0x80000000L, "LMB 0", "MEM", -1, "/"), new Drc(0x80000001L, "LMB 1", "MEM", -1, "/")),
+                drcs.subList(0, 2));
     }
 }
