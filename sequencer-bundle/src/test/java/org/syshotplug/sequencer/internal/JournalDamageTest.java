@@ -255,6 +255,32 @@ class JournalDamageTest {
     }
 
     @Test
+    void aForceThatFailsWhileRunningStopsTheKernelWriteAndRefusesWhatComesNext() throws Exception {
+        Path file = dir.resolve("journal.log");
+        Journal j = open(file);
+        j.options(Journal.Options.defaults(10).withForcer(fd -> {
+            throw new java.io.IOException("No space left on device");
+        }));
+        HotplugRequest r = HotplugRequest.of(Operation.OFFLINE, DeviceRef.cpu(1));
+        j.queued(r, Instant.now());
+        UndoLog log = UndoLog.recordingTo(j.recorder(r.id(), "cpu-online"));
+        NullFiles kernel = new NullFiles();
+
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertThrows(IllegalStateException.class,
+                    () -> log.write(kernel, "/sys/devices/system/cpu/cpu1/online", "0", "1"));
+        } finally {
+            System.setErr(err);
+        }
+
+        assertEquals(List.of(), kernel.writes, "the kernel never saw a write whose undo is not on disk");
+        assertNotNull(j.refusal());
+        assertEquals(Errno.ENOSPC, j.refusal().errno(), j.refusal().message());
+    }
+
+    @Test
     void immutableFolderRefusesButTheHistoryIsStillRead() throws Exception {
         Path file = journalWithTwoFinishedAndOneRunning();
         assumeTrue(chattr("+i", dir), "skipped: chattr +i is not available here");
