@@ -1,9 +1,11 @@
 package org.syshotplug.sequencer.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -18,17 +20,22 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +151,7 @@ final class Journal implements AutoCloseable {
     private final AtomicLong forces = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final ExecutorService completions;
-    private volatile java.util.function.BooleanSupplier othersWaiting = () -> true;
+    private volatile BooleanSupplier othersWaiting = () -> true;
 
     // Guarded by this.
     private volatile FileOutputStream out;
@@ -306,7 +313,7 @@ final class Journal implements AutoCloseable {
         Errno errno = errnoOf(e);
         String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         broken = new Refusal(errno, "the journal " + file + " cannot be " + verb + " (" + JournalCodec.preview(
-                String.valueOf(why).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 200)
+                String.valueOf(why).getBytes(StandardCharsets.UTF_8), 0, 200)
                 + "): state-changing requests are refused, reads still work; fix it and restart the runtime");
         LOG.error("{} ({})", broken.message(), errno);
         FileOutputStream o = out;
@@ -549,7 +556,7 @@ final class Journal implements AutoCloseable {
      * the journal thread and the worker goes on; otherwise the caller forces it itself (one thread
      * hand-off less for a request on its own).
      */
-    void othersWaiting(java.util.function.BooleanSupplier test) {
+    void othersWaiting(BooleanSupplier test) {
         othersWaiting = test;
     }
 
@@ -601,7 +608,7 @@ final class Journal implements AutoCloseable {
             // Closed: close() ran them all.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
     }
@@ -723,7 +730,7 @@ final class Journal implements AutoCloseable {
                     lines.add(JournalCodec.line(seq++, r.type(), r.fields()));
                 }
             }
-            java.io.BufferedOutputStream b = new java.io.BufferedOutputStream(f, 1 << 16);
+            BufferedOutputStream b = new BufferedOutputStream(f, 1 << 16);
             for (byte[] l : lines) {
                 b.write(l);
                 bytes += l.length;
@@ -965,7 +972,7 @@ final class Journal implements AutoCloseable {
 
         /** The request id an unreadable line seems to name (its third field), to report that request in doubt. */
         private static String idOf(byte[] b, int from, int to) {
-            String head = new String(b, from, Math.min(to - from, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String head = new String(b, from, Math.min(to - from, 200), StandardCharsets.ISO_8859_1);
             String[] f = head.split("\t", 4);
             if (f.length >= 3 && f[1].length() == 1 && REQUEST_TYPES.contains(f[1]) && ID.matcher(f[2]).matches()) {
                 return f[2];
@@ -978,9 +985,9 @@ final class Journal implements AutoCloseable {
     private static final class Model {
         final Map<String, Entry> entries = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
-        private final Map<String, List<DeviceRef>> deviceLists = new java.util.HashMap<>();
+        private final Map<String, List<DeviceRef>> deviceLists = new HashMap<>();
         /** Requests with an outcome record: their undo records are not read. */
-        private final Set<String> finishing = new java.util.HashSet<>();
+        private final Set<String> finishing = new HashSet<>();
         Damage damage;
 
         static Model of(Scan scan) {
@@ -997,7 +1004,7 @@ final class Journal implements AutoCloseable {
                 } catch (RuntimeException e) {
                     m.problems.add("at byte " + p.offset() + ": a " + p.type() + " record whose fields do not read ("
                             + JournalCodec.preview(String.valueOf(e.getMessage()).getBytes(
-                                    java.nio.charset.StandardCharsets.UTF_8), 0, 120) + ")");
+                                    StandardCharsets.UTF_8), 0, 120) + ")");
                     if (p.fields().length > 0 && ID.matcher(p.fields()[0]).matches() && REQUEST_TYPES.contains(p.type())) {
                         m.entries.computeIfAbsent(p.fields()[0], Entry::new);
                     }
@@ -1073,7 +1080,7 @@ final class Journal implements AutoCloseable {
             return d;
         }
 
-        private static HotplugRequest request(String[] f, java.util.function.Function<String, List<DeviceRef>> parse) {
+        private static HotplugRequest request(String[] f, Function<String, List<DeviceRef>> parse) {
             HotplugRequest.Builder b = HotplugRequest.builder(Operation.parse(f[1])).id(f[0])
                     .force(Boolean.parseBoolean(f[2])).dryRun(Boolean.parseBoolean(f[3])).origin(f[5])
                     .principal(f[6]).targets(parse.apply(f[7]));
@@ -1126,7 +1133,7 @@ final class Journal implements AutoCloseable {
             return e;
         }
 
-        private void apply(String type, String[] f, java.util.function.Function<String, List<DeviceRef>> parse) {
+        private void apply(String type, String[] f, Function<String, List<DeviceRef>> parse) {
             switch (type) {
                 case "S" -> started = Instant.ofEpochMilli(Long.parseLong(f[1]));
                 case "P" -> {
