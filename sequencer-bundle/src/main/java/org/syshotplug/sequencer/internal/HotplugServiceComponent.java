@@ -58,7 +58,7 @@ public class HotplugServiceComponent implements HotplugService {
                 journal == null ? null : journal.toPath());
         sequencer.refuseUntilAcknowledged(config.journalRefuseUntilAcknowledged());
         sequencer.recovery().onSuccess(recovered -> recovered.forEach(
-                r -> LOG.warn("recovered after restart: {}", r.summary())));
+                r -> LOG.warn("recovered after restart: {}", DeviceRanges.summary(r))));
     }
 
     @Modified

@@ -10,7 +10,7 @@ public class RequestFailedException extends RuntimeException {
     private final transient HotplugResult result;
 
     public RequestFailedException(HotplugResult result) {
-        super(result.summary());
+        super(DeviceRanges.summary(result));
         this.result = result;
     }
 
