@@ -24,16 +24,34 @@ import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import unquote_plus
+import re
 
-R1 = "hotplug:offline cpu:1 cpu:2 cpu:3 memory:12 memory:13"
-R2 = "hotplug:online cpu:1 cpu:2 cpu:3 memory:12 memory:13"
-DEVICES = ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"]
+# x86 (default): offline then online CPUs and memory blocks. pseries: DLPAR add then remove of two CPU
+# DRCs, so a kill inside execute leaves DRCs acquired that recovery must release (DrcAcquireHandler's
+# undo log). The pseries check needs the simulator to keep DRC state in its state file
+# ("drc <index> <state>" lines); without them the mode stops with status 2 and says so.
+MODES = {
+    "x86": {"profile": None, "ops": ("offline", "online"),
+            "devices": ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"],
+            "delays": ["/sys/devices/system/cpu/cpu%d/online" % c for c in (1, 2, 3)]
+            + ["/sys/devices/system/memory/memory%d/state" % b for b in (12, 13)],
+            "compare": None, "setup": None},
+    "pseries": {"profile": "pseries", "ops": ("add", "remove"),
+                "devices": ["drc:0x10000002", "drc:0x10000003"],
+                # CPUs 2 and 3 are present at boot: removed once, so the runs add and remove them.
+                "setup": "hotplug:remove drc:0x10000002 drc:0x10000003",
+                "delays": ["/sys/kernel/dlpar"],
+                "compare": "drc "},
+}
+MODE = MODES["x86"]
+R1 = R2 = None
+DEVICES = []
 # Every access to these files takes this long, so kills land between and inside the devices of a step.
 DELAY_MILLIS = 40
 WAIT_FOR_RECOVERY = "hotplug:online --dry-run cpu:1"
 CAUSES = {}
-FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED"}
+FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED",
+         "DRY_RUN", "IN_DOUBT"}
 
 
 def log(msg):
@@ -52,8 +70,7 @@ class Runtime:
         os.makedirs(os.path.join(self.home, "deploy"), exist_ok=True)
         for name in os.listdir(os.path.join(self.home, "deploy")):
             os.remove(os.path.join(self.home, "deploy", name))
-        delays = ",".join("/sys/devices/system/cpu/cpu%d/online=%d" % (c, DELAY_MILLIS) for c in (1, 2, 3))
-        delays += "," + ",".join("/sys/devices/system/memory/memory%d/state=%d" % (b, DELAY_MILLIS) for b in (12, 13))
+        delays = ",".join("%s=%d" % (path, DELAY_MILLIS) for path in MODE["delays"])
         with open(os.path.join(self.home, "etc", "org.syshotplug.platform.cfg"), "a") as f:
             f.write("\n# kill test\nstateFile = %s\nfaultDelays = %s\n" % (self.state_file, delays))
         with open(os.path.join(self.home, "etc", "org.syshotplug.sequencer.cfg"), "a") as f:
@@ -62,6 +79,8 @@ class Runtime:
 
     def command(self, *commands):
         args = [os.path.join(self.home, "bin", "syshotplug"), "-q"]
+        if MODE["profile"]:
+            args += ["--profile", MODE["profile"]]
         for c in commands:
             args += ["-c", c]
         return args
@@ -90,7 +109,10 @@ class Runtime:
         if not os.path.exists(self.state_file):
             return None
         with open(self.state_file) as f:
-            return {" ".join(l.split()[:2]): " ".join(l.split()[2:]) for l in f.read().splitlines() if l.strip()}
+            state = {" ".join(l.split()[:2]): " ".join(l.split()[2:]) for l in f.read().splitlines() if l.strip()}
+        if MODE["compare"]:
+            state = {k: v for k, v in state.items() if k.startswith(MODE["compare"])}
+        return state
 
 
 def env():
@@ -99,27 +121,50 @@ def env():
     return e
 
 
+def unescape(text):
+    """The journal escapes '%', tab and control characters as %XX (see sequencer-bundle/README.md)."""
+    return re.sub(r"%([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def devices(text):
+    """Device lists are written with ranges: cpu:1..3,memory:12..13."""
+    out = []
+    for item in [d for d in text.split(",") if d]:
+        if ".." in item:
+            first, last = item.split("..")
+            kind, start = first.rsplit(":", 1)
+            out += ["%s:%d" % (kind, n) for n in range(int(start), int(last) + 1)]
+        else:
+            out.append(item)
+    return out
+
+
+def records(lines):
+    """(type, fields) of each whole record: 'seq TAB type TAB fields... TAB crc32c'; others skipped."""
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) < 3 or not parts[0].isdigit() or len(parts[-1]) != 8:
+            continue
+        yield parts[1], [unescape(x) for x in parts[2:-1]]
+
+
 def parse_journal(lines):
-    """Requests in journal order: id -> {op, targets, dry, outcomes[], messages[]}."""
+    """Requests in journal order: id -> {op, targets, dry, outcomes[], messages[], submitted, finished}."""
     requests = {}
     order = []
-    for line in lines:
-        if not line.strip():
-            continue
-        f = [unquote_plus(x) for x in line.split("\t")]
-        if f[0] == "Q" and len(f) >= 10:
-            requests[f[1]] = {"op": f[2], "dry": f[4] == "true",
-                              "targets": [unquote_plus(d) for d in f[7].split(",") if d],
-                              "outcomes": [], "messages": [], "queued": 0, "phases": []}
-            requests[f[1]]["queued"] += 1
-            order.append(f[1])
-        elif f[0] == "P" and f[1] in requests:
-            requests[f[1]]["phases"].append(f[2])
-        elif f[0] == "T" and f[1] in requests and len(f) >= 6:
-            requests[f[1]].setdefault("steps", []).append((f[2], f[3], f[5]))
-        elif f[0] == "C" and f[1] in requests and len(f) >= 8:
-            requests[f[1]]["outcomes"].append(f[2])
-            requests[f[1]]["messages"].append(f[7])
+    for kind, f in records(lines):
+        if kind == "Q" and len(f) >= 9:
+            requests[f[0]] = {"op": f[1], "dry": f[3] == "true", "targets": devices(f[7]),
+                              "outcomes": [], "messages": [], "phases": [], "submitted": int(f[8])}
+            order.append(f[0])
+        elif kind == "P" and f[0] in requests:
+            requests[f[0]]["phases"].append(f[1])
+        elif kind == "T" and f[0] in requests and len(f) >= 5:
+            requests[f[0]].setdefault("steps", []).append((f[1], f[2], f[4]))
+        elif kind == "C" and f[0] in requests and len(f) >= 8:
+            requests[f[0]]["outcomes"].append(f[1])
+            requests[f[0]]["messages"].append(f[7])
+            requests[f[0]]["finished"] = int(f[2])
     return requests, order
 
 
@@ -194,7 +239,14 @@ def main():
     ap.add_argument("--dist", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                                                    "distribution", "target", "syshotplug"))
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--mode", choices=sorted(MODES), default="x86",
+                    help="x86: offline/online CPUs and memory; pseries: DLPAR add/remove of CPU DRCs")
     a = ap.parse_args()
+    global MODE, R1, R2, DEVICES
+    MODE = MODES[a.mode]
+    DEVICES = MODE["devices"]
+    R1 = "hotplug:%s %s" % (MODE["ops"][0], " ".join(DEVICES))
+    R2 = "hotplug:%s %s" % (MODE["ops"][1], " ".join(DEVICES))
     dist = os.path.abspath(a.dist)
     if not os.path.exists(os.path.join(dist, "bin", "syshotplug")):
         log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am install -DskipTests)" % dist)
@@ -210,12 +262,19 @@ def main():
 
 
 def campaign(rt, runs, first_seed, work):
-    log("kill test: %d runs, seeds %d..%d, work folder %s" % (runs, first_seed, first_seed + runs - 1, work))
+    log("kill test (%s): %d runs, seeds %d..%d, work folder %s" % (MODE["profile"] or "x86", runs, first_seed,
+                                                                  first_seed + runs - 1, work))
     # Calibration, no kill: the states a whole request leaves, and how long the two requests take.
-    code, out = rt.run(WAIT_FOR_RECOVERY)
+    code, out = rt.run(WAIT_FOR_RECOVERY, *([MODE["setup"]] if MODE["setup"] else []))
     initial = rt.machine()
     if code != 0 or initial is None:
         log("kill test: calibration start failed (status %d):\n%s" % (code, out))
+        return 2
+    if MODE["compare"] and not initial:
+        log("kill test: the simulated machine's state file (%s) keeps no '%s<index> <state>' lines, so DRCs"
+            " added or removed before a restart are back to their boot state after it and nothing can be"
+            " checked; this mode needs the platform's MachineStateFile to save and restore DRC state"
+            % (rt.state_file, MODE["compare"]))
         return 2
     known, _ = parse_journal(rt.journal())
     code, out = rt.run(R1)
@@ -228,16 +287,20 @@ def campaign(rt, runs, first_seed, work):
     effects = {}
     for d in DEVICES:
         k = d.replace(":", " ")
-        effects[("offline", d)] = after_r1[k]
-        effects[("online", d)] = after_r2[k]
+        if k not in after_r1 or k not in after_r2:
+            log("kill test: the simulated machine's state file has no line '%s': this mode needs the simulator"
+                " to keep that state across restarts (platform stateFile)" % k)
+            return 2
+        effects[(MODE["ops"][0], d)] = after_r1[k]
+        effects[(MODE["ops"][1], d)] = after_r2[k]
     # The window: the two requests' time from Q to C, as measured above, plus the hand-over between them.
-    times = [l.split("\t") for l in rt.journal() if l.startswith(("Q\t", "C\t"))]
-    ids = [t[1] for t in times if t[0] == "Q" and t[1] not in known]
-    submitted = [int(t[9]) for t in times if t[0] == "Q" and t[1] in ids[-2:]]
-    finished = [int(t[3]) for t in times if t[0] == "C" and t[1] in ids[-2:]]
-    if len(submitted) != 2 or len(finished) != 2:
+    reqs, order = parse_journal(rt.journal())
+    ids = [rid for rid in order if rid not in known and not reqs[rid]["dry"]]
+    if len(ids) < 2 or any("finished" not in reqs[rid] for rid in ids[-2:]):
         log("kill test: calibration of the window failed: journal shows %s" % ids)
         return 2
+    submitted = [reqs[rid]["submitted"] for rid in ids[-2:]]
+    finished = [reqs[rid]["finished"] for rid in ids[-2:]]
     busy = (finished[0] - submitted[0]) + (finished[1] - submitted[1])
     window = busy / 1000.0 * 1.15 + 0.3
     log("kill test: calibration ok; kill window %.2f s after the first request is journaled" % window)

@@ -94,18 +94,24 @@ final class Events implements StepContext.ProgressSink {
         } else if (LOG.isWarnEnabled()) {
             LOG.warn("{}", DeviceRanges.summary(result));
         }
-        if (journal != null && run.journaled) {
-            journal.completed(result);
-        }
+        long seq = journal != null && run.journaled ? journal.appendCompleted(result) : -1;
         // The outcome event goes out before the promise resolves, so a caller holding the result
-        // knows the event was posted.
+        // knows the event was posted. The promise waits for the outcome to be durable; the worker
+        // does not (it starts the next request, whose plan force may share this one).
         try {
             postOutcome(run, result);
         } finally {
-            try {
-                run.finished(result);
-            } finally {
-                run.ended.countDown();
+            Runnable end = () -> {
+                try {
+                    run.finished(result);
+                } finally {
+                    run.ended.countDown();
+                }
+            };
+            if (seq >= 0) {
+                journal.whenDurable(seq, end);
+            } else {
+                end.run();
             }
         }
     }

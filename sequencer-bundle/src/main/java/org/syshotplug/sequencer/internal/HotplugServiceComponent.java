@@ -56,6 +56,7 @@ public class HotplugServiceComponent implements HotplugService {
         File journal = config.journal() && context != null ? context.getDataFile(JOURNAL_FILE) : null;
         this.sequencer = new Sequencer(settings(config).withMachine(machine), this::post,
                 journal == null ? null : journal.toPath());
+        sequencer.refuseUntilAcknowledged(config.journalRefuseUntilAcknowledged());
         sequencer.recovery().onSuccess(recovered -> recovered.forEach(
                 r -> LOG.warn("recovered after restart: {}", DeviceRanges.summary(r))));
     }
@@ -63,6 +64,12 @@ public class HotplugServiceComponent implements HotplugService {
     @Modified
     void modified(SequencerConfiguration config) {
         sequencer.updateSettings(settings(config).withMachine(machine));
+        sequencer.refuseUntilAcknowledged(config.journalRefuseUntilAcknowledged());
+    }
+
+    /** The engine, for the other commands of this bundle ({@code hotplug:journal}). */
+    Sequencer sequencer() {
+        return sequencer;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

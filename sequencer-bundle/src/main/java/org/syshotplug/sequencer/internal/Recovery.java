@@ -1,6 +1,5 @@
 package org.syshotplug.sequencer.internal;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,13 +17,16 @@ import org.syshotplug.api.HotplugError;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
+import org.syshotplug.spi.UndoLog;
 
 /**
  * What happens at start with what the journal shows: finished requests fill the history, queued
- * ones are reported ABORTED, executing ones are walked back down through the steps they executed
- * (once their handlers are registered again, waiting at most the call deadline; in doubt if one
- * stays missing), and one interrupted in commit is COMMIT_FAILED. Runs on the worker before any new
- * request; a replacement worker carries on with it if a rollback call overruns.
+ * ones are reported ABORTED, executing ones are walked back down through the steps they executed,
+ * each handler's rollback given its undo log as rebuilt from the journal (once their handlers are
+ * registered again, waiting at most the call deadline; IN_DOUBT if one stays missing), and one
+ * interrupted in commit is COMMIT_FAILED. A damaged journal is not guessed at: the requests it
+ * names as unfinished come back IN_DOUBT from {@link Journal} and are only reported. Runs on the
+ * worker before any new request; a replacement worker carries on with it if a rollback call overruns.
  */
 final class Recovery {
 
@@ -33,6 +35,8 @@ final class Recovery {
     private final Journal journal;
     private final List<Journal.Entry> pending = new ArrayList<>();
     private final List<HotplugResult> finished = new ArrayList<>();
+    /** Named unfinished by a damaged journal: already journaled IN_DOUBT, reported (events, history) by the worker. */
+    private final List<HotplugResult> inDoubt = new ArrayList<>();
     private final Deferred<List<HotplugResult>> recovered;
     private final PromiseFactory promises;
     private final Supplier<SequencerSettings> settings;
@@ -53,17 +57,15 @@ final class Recovery {
     }
 
     private Journal open(Path file) {
-        try {
-            Journal j = Journal.open(file, settings.get().historySize(), pending, finished);
-            LOG.info("journal {}: {} finished requests read back, {} unfinished to recover", file, finished.size(),
-                    pending.size());
-            return j;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("journal {} cannot be opened ({}); running without a journal", file, e.toString());
-            pending.clear();
-            finished.clear();
-            return null;
-        }
+        // Never null: a journal that cannot be used still answers why state-changing requests are refused.
+        Journal j = Journal.open(file, Journal.Options.defaults(settings.get().historySize()));
+        Journal.Readback back = j.readback();
+        finished.addAll(back.finished);
+        pending.addAll(back.unfinished);
+        inDoubt.addAll(back.inDoubt);
+        LOG.info("journal {}: {} finished requests read back, {} unfinished to recover{}", file, finished.size(),
+                pending.size(), inDoubt.isEmpty() ? "" : ", " + inDoubt.size() + " in doubt");
+        return j;
     }
 
     /** The journal, or null when there is none. */
@@ -92,6 +94,7 @@ final class Recovery {
         }
         boolean abandoned = false;
         try {
+            reportInDoubt();
             while (next < pending.size()) {
                 Journal.Entry e = pending.get(next++);
                 MDC.put(Sequencer.MDC_REQUEST_ID, e.request.id());
@@ -115,9 +118,25 @@ final class Recovery {
                 done = true;
                 worker.reserve(ids(), false);
                 pending.clear();
+                if (journal != null) {
+                    // Recovered outcomes reach their promises (and results) once durable, on the journal thread.
+                    journal.drain();
+                }
                 recovered.resolve(List.copyOf(results));
             }
         }
+    }
+
+    private void reportInDoubt() {
+        for (HotplugResult r : inDoubt) {
+            RequestRun run = new RequestRun(r.request(), null, promises.deferred());
+            run.restoreDevices(r.devices());
+            run.onFinished(results::add);
+            // Journaled IN_DOUBT already, when the damaged file was moved aside.
+            run.journaled = false;
+            events.finish(run, r);
+        }
+        inDoubt.clear();
     }
 
     /** @return false when the sequencer stopped while recovery waited for handlers */
@@ -145,7 +164,7 @@ final class Recovery {
         if (handlers == null) {
             List<String> missing = new ArrayList<>(executed);
             registry.chain().forEach(h -> missing.remove(h.name()));
-            return report(run, e, Outcome.ROLLBACK_FAILED, "in doubt: interrupted by a restart after executing "
+            return report(run, e, Outcome.IN_DOUBT, "in doubt: interrupted by a restart after executing "
                     + executed + "; handler(s) " + missing + " not registered within "
                     + settings.get().handlerDeadline().toMillis() + " ms, so nothing was rolled back; check "
                     + DeviceRanges.of(e.devices));
@@ -156,6 +175,11 @@ final class Recovery {
             Map<String, Object> kept = e.attributes.get(h.name());
             if (kept != null) {
                 run.attributes(h).putAll(kept);
+            }
+            List<UndoLog.Entry> undo = e.undoEntries(h.name());
+            if (!undo.isEmpty()) {
+                // What the step planned and wrote, as the journal knows it: its rollback restores exactly that.
+                run.restoreUndoLog(h, UndoLog.rebuilt(undo, journal.recorder(e.request.id(), h.name())));
             }
         }
         ChainWalk back = worker.unwinding(run, e.steps, new HotplugError(null, null, Errno.ECANCELED,

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.osgi.util.promise.Deferred;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
@@ -145,12 +146,28 @@ final class RequestRun {
         setDevices(List.copyOf(next));
     }
 
-    /** The handler's undo log for this request (in memory; the journal wires its recorder). */
-    synchronized UndoLog undoLog(RegisteredHandler handler) {
+    /** The handler's undo log for this request, kept in memory only (no journal). */
+    UndoLog undoLog(RegisteredHandler handler) {
+        return undoLog(handler, UndoLog::inMemory);
+    }
+
+    /**
+     * The handler's undo log for this request, made by {@code fresh} on first use (recording into the
+     * journal); execute and rollback of one request see the same log.
+     */
+    synchronized UndoLog undoLog(RegisteredHandler handler, Supplier<UndoLog> fresh) {
         if (undoLogs == null) {
             undoLogs = new IdentityHashMap<>(4);
         }
-        return undoLogs.computeIfAbsent(handler, h -> UndoLog.inMemory());
+        return undoLogs.computeIfAbsent(handler, h -> fresh.get());
+    }
+
+    /** For a request recovered from the journal: the handler's undo log as rebuilt from it. */
+    synchronized void restoreUndoLog(RegisteredHandler handler, UndoLog log) {
+        if (undoLogs == null) {
+            undoLogs = new IdentityHashMap<>(4);
+        }
+        undoLogs.put(handler, log);
     }
 
     /** This handler's scratch space for this request, the same map in execute and in rollback. */

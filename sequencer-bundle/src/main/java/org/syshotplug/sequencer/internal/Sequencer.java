@@ -1,5 +1,6 @@
 package org.syshotplug.sequencer.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,10 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         this.events = new Events(sink, this::settings, journal);
         int instance = INSTANCES.incrementAndGet();
         this.worker = new Worker(instance, this::settings, registry, events, journal);
+        if (journal != null) {
+            // A request on its own forces its outcome on the worker; with others queued, the journal thread does.
+            journal.othersWaiting(() -> !worker.requests().isEmpty());
+        }
         recovery.bind(worker, registry, events);
         worker.start(new Watchdog(instance, this::settings, worker), recovery);
     }
@@ -172,6 +177,13 @@ public final class Sequencer implements HotplugService, AutoCloseable {
         }
         Deferred<HotplugResult> deferred = promises.deferred();
         RequestRun run = new RequestRun(request, listener, deferred);
+        // Fail closed: nothing changes the machine while the journal cannot record it (a dry run can).
+        Journal.Refusal closed = journal == null || request.dryRun() ? null : journal.refusal();
+        if (closed != null) {
+            events.finishUnstarted(run, Outcome.REJECTED, new HotplugError(null, null, closed.errno(), false,
+                    closed.message()));
+            return deferred.getPromise();
+        }
         String refusal = worker.submit(run);
         if (refusal != null) {
             events.finishUnstarted(run, Outcome.REJECTED, new HotplugError(null, null, Errno.EAGAIN, false, refusal));
@@ -212,6 +224,39 @@ public final class Sequencer implements HotplugService, AutoCloseable {
      */
     public Promise<List<HotplugResult>> recovery() {
         return recovery.promise();
+    }
+
+    // ------------------------------------------------------------------ journal
+
+    /** Forces of the journal so far (0 without one): the benchmarks' forces-per-request figure. */
+    public long journalForces() {
+        return journal == null ? 0 : journal.forces();
+    }
+
+    /** Bytes in the journal file now (0 without one). */
+    public long journalBytes() {
+        return journal == null ? 0 : journal.size();
+    }
+
+    /** What {@code hotplug:journal status} shows, or null without a journal. */
+    Journal.Status journalStatus() {
+        return journal == null ? null : journal.status();
+    }
+
+    /**
+     * An operator has checked what the damaged journal left in doubt: state-changing requests run again.
+     *
+     * @return the damage acknowledged, or null if there was none (or no journal)
+     */
+    Journal.Damage acknowledgeJournal(String principal) throws IOException {
+        return journal == null ? null : journal.acknowledge(principal);
+    }
+
+    /** Whether damage found at start refuses state-changing requests until acknowledged (the default). */
+    void refuseUntilAcknowledged(boolean refuse) {
+        if (journal != null) {
+            journal.refuseUntilAcknowledged(refuse);
+        }
     }
 
     /**

@@ -32,4 +32,9 @@ public @interface SequencerConfiguration {
     @AttributeDefinition(name = "Journal", description = "Record each request's life in the bundle's data area,"
             + " so requests interrupted by a crash are rolled back (or reported) on the next start")
     boolean journal() default true;
+
+    @AttributeDefinition(name = "Refuse after journal damage", description = "When the journal is found damaged at"
+            + " start (kept aside, its unfinished requests reported in doubt), refuse state-changing requests until an"
+            + " operator runs hotplug:journal ack; false lets requests run at once")
+    boolean journalRefuseUntilAcknowledged() default true;
 }

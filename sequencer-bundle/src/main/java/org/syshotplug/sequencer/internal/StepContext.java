@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Phase;
@@ -30,6 +31,8 @@ final class StepContext implements HandlerContext {
     private volatile boolean open = true;
     /** Journals a plain attribute value at once (execute calls only), or null. */
     BiConsumer<String, Object> writeAhead;
+    /** Makes this handler's undo log on its first use in the request: journaled when there is a journal. */
+    private Supplier<UndoLog> freshUndo = UndoLog::inMemory;
 
     StepContext(RequestRun run, RegisteredHandler handler, Phase phase, Instant deadline, ProgressSink progress) {
         this.run = run;
@@ -40,16 +43,21 @@ final class StepContext implements HandlerContext {
     }
 
     /**
-     * The context of one call in {@code stepPhase}; a rollback sees the execute phase it undoes. An
-     * execute call's attribute writes go ahead to the journal as they are put.
+     * The context of one call in {@code stepPhase}; a rollback sees the execute phase it undoes.
+     * With a journal, the handler's undo log records into it (plans made durable before the first
+     * kernel write, written marks appended), and an execute call's plain attribute values are
+     * appended as they are put (not forced: a SIGKILL keeps them, the next force covers a power loss).
      */
     static StepContext forCall(RequestRun run, RegisteredHandler handler, Phase stepPhase, Instant deadline,
             ProgressSink progress, Journal journal) {
         StepContext context = new StepContext(run, handler, stepPhase == Phase.ROLLBACK ? Phase.EXECUTE : stepPhase,
                 deadline, progress);
-        if (stepPhase == Phase.EXECUTE && journal != null) {
-            String aheadId = run.request.id();
-            context.writeAhead = (k, v) -> journal.attributesNow(aheadId, handler.name(), k, v);
+        if (journal != null) {
+            String id = run.request.id();
+            context.freshUndo = () -> UndoLog.recordingTo(journal.recorder(id, handler.name()));
+            if (stepPhase == Phase.EXECUTE) {
+                context.writeAhead = (k, v) -> journal.attributesNow(id, handler.name(), k, v);
+            }
         }
         return context;
     }
@@ -126,7 +134,7 @@ final class StepContext implements HandlerContext {
 
     @Override
     public UndoLog undo() {
-        return run.undoLog(handler);
+        return run.undoLog(handler, freshUndo);
     }
 
     @Override

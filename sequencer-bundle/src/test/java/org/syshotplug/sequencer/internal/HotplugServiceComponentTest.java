@@ -195,6 +195,11 @@ class HotplugServiceComponentTest {
             }
 
             @Override
+            public boolean journalRefuseUntilAcknowledged() {
+                return true;
+            }
+
+            @Override
             public boolean journal() {
                 return false;
             }

@@ -132,7 +132,7 @@ class JournalTest {
         Sequencer restarted = sequencer(leftOver, Duration.ofMillis(100));
         HotplugResult result = restarted.recovery().getValue().get(0);
 
-        assertEquals(Outcome.ROLLBACK_FAILED, result.outcome());
+        assertEquals(Outcome.IN_DOUBT, result.outcome());
         assertTrue(result.error().message().startsWith("in doubt"), result.error().message());
         assertTrue(result.error().message().contains("cpu-online"), result.error().message());
     }
@@ -175,7 +175,8 @@ class JournalTest {
         Sequencer before = sequencer(journal, Duration.ofSeconds(30));
         before.submit(HotplugRequest.builder(Operation.ONLINE).id("whole").target(DeviceRef.cpu(1)).build()).getValue();
         before.close();
-        Files.writeString(journal, "Q\tbroken\tonl", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(journal, JournalFiles.tornDue(Files.readAllLines(journal), "Q\tbroken\tonl"),
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         Sequencer after = sequencer(journal, Duration.ofSeconds(30));
 
@@ -210,7 +211,7 @@ class JournalTest {
                     .getValue();
         }
 
-        long requestsInFile = Files.readAllLines(journal).stream().filter(l -> l.startsWith("Q\t")).count();
+        long requestsInFile = Files.readAllLines(journal).stream().filter(l -> l.contains("\tQ\t")).count();
         running.close();
         Sequencer after = sequencer(journal, Duration.ofSeconds(30));
 

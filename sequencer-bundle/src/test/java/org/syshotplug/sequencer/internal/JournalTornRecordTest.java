@@ -94,9 +94,8 @@ class JournalTornRecordTest {
     @Test
     void tornRecordAfterAnExecutedStepStillLetsRecoveryRollThatStepBack() throws Exception {
         List<String> lines = journalAtCrash();
-        String stepLine = lines.stream().filter(l -> l.startsWith("T\tinterrupted\tEXECUTE\tcpu-online")).findFirst()
-                .orElseThrow();
-        Path file = crashFile(lines, stepLine.substring(0, 17));
+        JournalFiles.lineWith(lines, "\tT\tinterrupted\tEXECUTE\tcpu-online");
+        Path file = crashFile(lines, JournalFiles.tornDue(lines, "T\tinterrupted\tEXEC"));
 
         Sequencer restarted = sequencer(file);
         CpuStep cpu = new CpuStep();
@@ -114,7 +113,7 @@ class JournalTornRecordTest {
     void tornRecordThatStillParsesIsNotTakenForAWholeOne() throws Exception {
         List<String> lines = journalAtCrash();
         // A phase record cut inside its device list still splits into fields and devices: cpu:12 -> cpu:1.
-        String tornPhase = "P\tinterrupted\tCOMMIT\tcpu%253A1";
+        String tornPhase = JournalFiles.tornDue(lines, "P\tinterrupted\tCOMMIT\tcpu:1");
 
         Path file = crashFile(lines, tornPhase);
         Sequencer restarted = sequencer(file);
@@ -131,7 +130,7 @@ class JournalTornRecordTest {
     @Test
     void tornLastRecordIsDroppedFromTheFileSoLaterRecordsDoNotJoinIt() throws Exception {
         List<String> lines = journalAtCrash();
-        Path file = crashFile(lines, "C\tinterrupted\tSUCC");
+        Path file = crashFile(lines, JournalFiles.tornDue(lines, "C\tinterrupted\tSUCC"));
 
         Sequencer restarted = sequencer(file);
         restarted.addHandler(new CpuStep(), ScriptedHandler.props("cpu-online", "execute", 100));
