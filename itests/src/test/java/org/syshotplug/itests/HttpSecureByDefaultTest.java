@@ -53,6 +53,9 @@ class HttpSecureByDefaultTest {
         CountDownLatch refused = new CountDownLatch(1);
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         PrintStream original = System.err;
+        // A Pax Exam test earlier in this JVM may have pointed slf4j-simple at its log file through a
+        // system property; this runtime's slf4j-simple reads it when it starts, so set it back to stderr.
+        String logFile = System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         // The refusal is an ERROR line on purpose; the test keeps it off the build output.
         System.setErr(new PrintStream(new OutputStream() {
             @Override
@@ -70,6 +73,11 @@ class HttpSecureByDefaultTest {
             assertNull(runtime.bundleContext().getServiceReference(HttpRuntime.HTTP_RUNTIME), "Jetty is not listening");
         } finally {
             System.setErr(original);
+            if (logFile == null) {
+                System.clearProperty("org.slf4j.simpleLogger.logFile");
+            } else {
+                System.setProperty("org.slf4j.simpleLogger.logFile", logFile);
+            }
         }
         String line = Arrays.stream(seen.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> l.contains(refusal))
                 .findFirst().orElseThrow();

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -43,6 +46,14 @@ public class HotplugServiceComponent implements HotplugService {
     private static final Logger LOG = LoggerFactory.getLogger(HotplugServiceComponent.class);
 
     private final Sequencer sequencer;
+    // EventAdmin keeps the order of asynchronous events only per posting thread: QUEUED comes from
+    // the submitter, STARTED and the outcome from the worker, so every post goes through this one
+    // thread, in the order the sequencer made them.
+    private final ExecutorService poster = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hotplug-events");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -102,6 +113,7 @@ public class HotplugServiceComponent implements HotplugService {
     @Deactivate
     void deactivate() {
         sequencer.close();
+        poster.shutdown();
     }
 
     @Reference(service = HotplugHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -167,7 +179,12 @@ public class HotplugServiceComponent implements HotplugService {
     private void post(String topic, Map<String, Object> properties) {
         EventAdmin events = eventAdmin;
         if (events != null) {
-            events.postEvent(new Event(topic, properties));
+            Event event = new Event(topic, properties);
+            try {
+                poster.execute(() -> events.postEvent(event));
+            } catch (RejectedExecutionException e) {
+                // deactivated: the events of a closing sequencer go nowhere, as with no EventAdmin
+            }
         }
     }
 
