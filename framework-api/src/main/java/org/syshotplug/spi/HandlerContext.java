@@ -42,10 +42,10 @@ public interface HandlerContext {
      * This handler's own scratch space for this request: what execute changed, for its rollback.
      * Other handlers never see it.
      *
-     * <p>In the execute phase a String, Integer, Long or Boolean value is journaled and forced to disk
-     * as it is put, before the call returns. Put what you are about to change before you change it:
-     * if the process dies half-way through your step, the rollback after the restart finds that
-     * value (and only such plain values: other objects do not survive a restart).
+     * <p>In the execute phase a String, Integer, Long or Boolean value is appended to the journal as it
+     * is put (not forced: a killed process keeps it, the request's next force covers a power loss),
+     * so the rollback after a restart finds it; other objects do not survive a restart. For kernel
+     * writes use {@link #undo()}, whose plan is durable before the first write.
      */
     Map<String, Object> attributes();
 

@@ -8,6 +8,8 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -112,16 +114,20 @@ class HotplugServiceComponentTest {
     @Test
     void eventsArePostedToEventAdminWhenItIsPresent() throws Exception {
         List<Event> posted = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
         component.eventAdmin = (EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {EventAdmin.class}, (proxy, method, args) -> {
                     if (method.getName().equals("postEvent")) {
                         posted.add((Event) args[0]);
+                        three.countDown();
                     }
                     return null;
                 });
 
         bindExecuteHandler();
         component.submit(HotplugRequest.builder(Operation.ONLINE).id("ev1").target(DeviceRef.cpu(1)).build()).getValue();
+        // Events reach EventAdmin from the component's one posting thread, after the promise may resolve.
+        assertTrue(three.await(10, TimeUnit.SECONDS), "three events posted: " + posted);
 
         assertEquals(List.of(HotplugEvents.QUEUED, HotplugEvents.STARTED, HotplugEvents.topic(Outcome.SUCCEEDED)),
                 posted.stream().map(Event::getTopic).toList());

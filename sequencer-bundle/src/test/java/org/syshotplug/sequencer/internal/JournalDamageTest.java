@@ -93,18 +93,11 @@ class JournalDamageTest {
     private record Opened(Journal journal, List<String> log) {
     }
 
-    /** Opens the journal with the log captured (slf4j-simple writes to System.err). */
+    /** Opens the journal and keeps the lines it logged. */
     private Opened openCapturingLog(Path file) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        Journal j;
-        try {
-            j = open(file);
-        } finally {
-            System.setErr(err);
-        }
-        return new Opened(j, captured.toString(StandardCharsets.UTF_8).lines().toList());
+        List<String> log = new ArrayList<>();
+        Journal j = TestLog.capture(log, () -> open(file));
+        return new Opened(j, log);
     }
 
     private Journal corruptAndOpen(UnaryOperator<byte[]> damage, List<String> inDoubt, List<String> intact)

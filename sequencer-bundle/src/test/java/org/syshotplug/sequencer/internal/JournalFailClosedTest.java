@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,17 +42,9 @@ class JournalFailClosedTest {
         started.forEach(Sequencer::close);
     }
 
-    /** Runs {@code start} with System.err captured (slf4j-simple writes there): the expected ERROR line stays out of the build log. */
+    /** Runs {@code start}; the lines it logged (the expected ERROR line among them) are added to {@code log}. */
     private static <T> T quietly(List<String> log, Supplier<T> start) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            return start.get();
-        } finally {
-            System.setErr(err);
-            log.addAll(captured.toString(StandardCharsets.UTF_8).lines().toList());
-        }
+        return TestLog.capture(log, start);
     }
 
     private Sequencer sequencer(Path journal, List<String> events) {
