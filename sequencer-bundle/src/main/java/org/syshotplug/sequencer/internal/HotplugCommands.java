@@ -187,8 +187,10 @@ public class HotplugCommands {
     private String run(Operation operation, boolean force, boolean dryRun, String params, boolean quiet, boolean json,
             boolean verbose, String[] targets) {
         HotplugRequest request = request(operation, force, dryRun, params, targets);
-        // util-linux's chcpu says "CPU 1 is already disabled" instead of pretending to change it.
-        List<DeviceRef> already = alreadyInState(operation, request.targets());
+        // util-linux's chcpu says "CPU 1 is already disabled" instead of pretending to change it. A dry
+        // run always asks the chain: it answers in queue order (after a restart's recovery, say) and
+        // shows what the handlers would say, which is what a dry run is for.
+        List<DeviceRef> already = dryRun ? List.of() : alreadyInState(operation, request.targets());
         String alreadyLine = already.isEmpty() ? "" : DeviceRanges.summarise(already) + (already.size() == 1 ? " is" : " are")
                 + " already " + operation.word() + "\n";
         if (!already.isEmpty()) {
