@@ -11,7 +11,41 @@ import org.syshotplug.api.DeviceRef;
  */
 public final class DeviceRanges {
 
+    /** Runs {@link #inOrder(List)} prints before the rest is summed up as a count. */
+    public static final int MAX_RUNS = 32;
+
     private DeviceRanges() {
+    }
+
+    /** {@link #inOrder(List, int)} cut after {@link #MAX_RUNS} runs. */
+    public static String inOrder(List<DeviceRef> devices) {
+        return inOrder(devices, MAX_RUNS);
+    }
+
+    /**
+     * {@code [cpu:1-999, memory:4]}: the devices in list order (the order a chain walks them), neither
+     * sorted nor deduplicated, so a log line about thousands of devices stays short and still says
+     * the order. After {@code maxRuns} runs the rest is counted: {@code , ... 4064 more} devices.
+     */
+    public static String inOrder(List<DeviceRef> devices, int maxRuns) {
+        StringBuilder b = new StringBuilder("[");
+        int runs = 0;
+        int i = 0;
+        int n = devices.size();
+        while (i < n) {
+            if (runs == maxRuns) {
+                b.append(runs > 0 ? ", ... " : "... ").append(n - i).append(" more");
+                break;
+            }
+            int j = runEnd(devices, i);
+            if (runs > 0) {
+                b.append(", ");
+            }
+            b.append(run(devices, i, j));
+            runs++;
+            i = j;
+        }
+        return b.append(']').toString();
     }
 
     /** The devices sorted and folded into ranges, joined by commas; {@code -} for none. */
@@ -43,16 +77,29 @@ public final class DeviceRanges {
         List<String> parts = new ArrayList<>();
         int i = 0;
         while (i < sorted.size()) {
-            DeviceRef first = sorted.get(i);
-            int j = i;
-            while (first.isNumeric() && j + 1 < sorted.size() && sorted.get(j + 1).type().equals(first.type())
-                    && sorted.get(j + 1).isNumeric() && sorted.get(j + 1).numericId() == sorted.get(j).numericId() + 1) {
-                j++;
-            }
-            parts.add(j == i ? first.toString() : first + "-" + sorted.get(j).id());
-            i = j + 1;
+            int j = runEnd(sorted, i);
+            parts.add(run(sorted, i, j));
+            i = j;
         }
         return parts;
+    }
+
+    /** The end (exclusive) of the run that starts at {@code from}: the next ids of the same numeric type. */
+    private static int runEnd(List<DeviceRef> devices, int from) {
+        DeviceRef first = devices.get(from);
+        int j = from + 1;
+        if (first.isNumeric()) {
+            while (j < devices.size() && devices.get(j).type().equals(first.type()) && devices.get(j).isNumeric()
+                    && devices.get(j).numericId() == devices.get(j - 1).numericId() + 1) {
+                j++;
+            }
+        }
+        return j;
+    }
+
+    private static String run(List<DeviceRef> devices, int from, int to) {
+        DeviceRef first = devices.get(from);
+        return to - from == 1 ? first.toString() : first + "-" + devices.get(to - 1).id();
     }
 
     /**

@@ -48,6 +48,22 @@ public final class ResultView {
         return b.toString();
     }
 
+    /**
+     * {@code 1a2b3c4d SUCCEEDED: offline [cpu:1-1000]}, the error appended after {@code " - "}: {@link
+     * HotplugResult#summary()} with the devices as ranges in walk order ({@link DeviceRanges#inOrder(List)}),
+     * so a log line stays short however many devices a request has.
+     */
+    public static String summary(HotplugResult r) {
+        StringBuilder b = new StringBuilder()
+                .append(r.request().id()).append(' ').append(r.outcome()).append(": ")
+                .append(r.request().operation().word()).append(' ')
+                .append(DeviceRanges.inOrder(devices(r)));
+        if (r.error() != null) {
+            b.append(" - ").append(r.error());
+        }
+        return b.toString();
+    }
+
     public static Table steps(HotplugResult r) {
         Table t = new Table("phase", "handler", "bundle", "devices", "status", "ms", "error").right(5);
         for (StepRecord s : r.steps()) {

@@ -17,6 +17,7 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Phase;
 import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.spi.HotplugException;
 
@@ -35,8 +36,8 @@ class AcpiHandlersTest {
         files = new WriteFaults(new LinuxSystemFiles(dir));
     }
 
-    static RecordingContext validate(Operation op, DeviceRef... targets) {
-        return new RecordingContext(HotplugRequest.of(op, targets), Phase.VALIDATE);
+    static TestContext validate(Operation op, DeviceRef... targets) {
+        return new TestContext(HotplugRequest.of(op, targets), Phase.VALIDATE);
     }
 
     static List<DeviceRef> expectedContainerDevices(DeviceRef container) {
@@ -49,7 +50,7 @@ class AcpiHandlersTest {
 
     @Test
     void namespacePathOfAContainerResolvesToItsCpusAndMemoryBlocks() throws Exception {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0"));
 
         new AcpiResourceHandler(files).handle(ctx);
 
@@ -58,7 +59,7 @@ class AcpiHandlersTest {
 
     @Test
     void containerTargetKeepsItsTypeAndResolvesTheSame() throws Exception {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0004:00"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0004:00"));
 
         new AcpiResourceHandler(files).handle(ctx);
 
@@ -67,7 +68,7 @@ class AcpiHandlersTest {
 
     @Test
     void processorObjectResolvesToItsCpu() throws Exception {
-        RecordingContext ctx = validate(Operation.ADD, DeviceRef.of("acpi", "ACPI0007:02"));
+        TestContext ctx = validate(Operation.ADD, DeviceRef.of("acpi", "ACPI0007:02"));
 
         new AcpiResourceHandler(files).handle(ctx);
 
@@ -76,7 +77,7 @@ class AcpiHandlersTest {
 
     @Test
     void deviceNamedTwiceThroughAContainerAppearsOnce() throws Exception {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(3), DeviceRef.of("acpi", "ACPI0004:00"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(3), DeviceRef.of("acpi", "ACPI0004:00"));
 
         new AcpiResourceHandler(files).handle(ctx);
 
@@ -86,7 +87,7 @@ class AcpiHandlersTest {
 
     @Test
     void unknownObjectIsVetoedWithEnodev() {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:07"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:07"));
 
         HotplugException e = assertThrows(HotplugException.class, () -> new AcpiResourceHandler(files).handle(ctx));
 
@@ -96,7 +97,7 @@ class AcpiHandlersTest {
 
     @Test
     void processorNamedAsContainerIsVetoed() {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0007:02"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.of("container", "ACPI0007:02"));
 
         HotplugException e = assertThrows(HotplugException.class, () -> new AcpiResourceHandler(files).handle(ctx));
 
@@ -105,7 +106,7 @@ class AcpiHandlersTest {
 
     @Test
     void requestWithoutFirmwareTargetsIsLeftAlone() throws Exception {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(2));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.cpu(2));
 
         new AcpiResourceHandler(files).handle(ctx);
         new AcpiBusValidator(files).handle(ctx);
@@ -120,7 +121,7 @@ class AcpiHandlersTest {
 
     @Test
     void removalOfAnObjectWithoutEjectPointsToItsEjectableContainer() {
-        RecordingContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0007:02"));
+        TestContext ctx = validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0007:02"));
 
         HotplugException e = assertThrows(HotplugException.class, () -> new AcpiBusValidator(files).handle(ctx));
 
@@ -181,7 +182,7 @@ class AcpiHandlersTest {
     @Test
     void ejectWritesOneToTheContainerOnly() throws Exception {
         ejectRemovesTheContainer();
-        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0")),
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "\\_SB_.CON0")),
                 Phase.COMMIT, List.of(DeviceRef.of("acpi", "ACPI0004:00"), DeviceRef.of("acpi", "ACPI0007:02"),
                         DeviceRef.cpu(2), DeviceRef.memory(8)));
 
@@ -193,7 +194,7 @@ class AcpiHandlersTest {
     @Test
     void ejectTheKernelQueuedButNeverFinishedIsReported() {
         // acpi_eject_store() returns at once; here the object simply stays, as after a failed offline.
-        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
                 Phase.COMMIT);
 
         HotplugException e = assertThrows(HotplugException.class,
@@ -206,7 +207,7 @@ class AcpiHandlersTest {
     @Test
     void ejectCountsAsDoneWhenStaNoLongerSaysPresent() throws Exception {
         files.afterWrite(CONTAINER_EJECT, () -> tree.file("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/status", "0\n"));
-        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
                 Phase.COMMIT);
 
         new AcpiEjectHandler(files, java.time.Duration.ofSeconds(30)).handle(ctx);
@@ -217,7 +218,7 @@ class AcpiHandlersTest {
     @Test
     void busyEjectIsAFailureNamingTheObjectAndTheReason() {
         files.failWrites(CONTAINER_EJECT, Errno.EBUSY);
-        RecordingContext ctx = new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
                 Phase.COMMIT);
 
         HotplugException e = assertThrows(HotplugException.class, () -> new AcpiEjectHandler(files).handle(ctx));

@@ -12,6 +12,7 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Phase;
 import org.syshotplug.platform.internal.linux.LinuxSystemFiles;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.spi.HotplugException;
 
 /** The bus checks on this VM's captured namespace, where every ejectable object is a PCI slot. */
@@ -19,8 +20,8 @@ class BusValidatorOnVmFixtureTest {
 
     final AcpiBusValidator validator = new AcpiBusValidator(new LinuxSystemFiles(NamespaceReaderOnVmFixtureTest.VM_FIXTURE));
 
-    static RecordingContext remove(String id) {
-        return new RecordingContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", id)), Phase.VALIDATE);
+    static TestContext remove(String id) {
+        return new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", id)), Phase.VALIDATE);
     }
 
     @Test
@@ -48,7 +49,7 @@ class BusValidatorOnVmFixtureTest {
 
     @Test
     void addOfAPresentSlotPasses() throws Exception {
-        validator.handle(new RecordingContext(HotplugRequest.of(Operation.ADD, DeviceRef.of("acpi", "device:01")),
+        validator.handle(new TestContext(HotplugRequest.of(Operation.ADD, DeviceRef.of("acpi", "device:01")),
                 Phase.VALIDATE));
     }
 }

@@ -16,6 +16,8 @@ import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.testing.ForwardingFiles;
+import org.syshotplug.platform.testing.JournalDouble;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.spi.UndoLog;
 
@@ -39,14 +41,14 @@ class CpuUndoLogTest {
         return out;
     }
 
-    private static StepContext offline(List<DeviceRef> cpus, UndoLog undo) {
-        return new StepContext(HotplugRequest.of(Operation.OFFLINE, cpus.toArray(DeviceRef[]::new)), cpus, undo);
+    private static TestContext offline(List<DeviceRef> cpus, UndoLog undo) {
+        return TestContext.execute(HotplugRequest.of(Operation.OFFLINE, cpus.toArray(DeviceRef[]::new)), cpus, undo);
     }
 
     @Test
     void aThousandCpuOfflinePlansEveryWriteAndForcesOnceBeforeTheFirst() throws Exception {
         SimulatedMachine machine = SimulatedMachine.x86Acpi(1001, 8);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         SystemFiles noting = new ForwardingFiles(machine) {
             @Override
             public void write(String path, String value) throws SystemFileException {
@@ -57,10 +59,10 @@ class CpuUndoLogTest {
 
         new CpuOnlineHandler(noting).handle(offline(cpus(1, 1000), UndoLog.recordingTo(journal)));
 
-        assertEquals(1, journal.forces, "one force for the whole plan");
+        assertEquals(1, journal.forces(), "one force for the whole plan");
         assertEquals(List.of("planned 0+1000", "force", "write " + online(1) + "=0", "written 0"),
-                journal.events.subList(0, 4));
-        assertEquals(1000, journal.events.stream().filter(e -> e.startsWith("write ")).count());
+                journal.events().subList(0, 4));
+        assertEquals(1000, journal.events().stream().filter(e -> e.startsWith("write ")).count());
         assertEquals("0", machine.readValue(KernelPaths.CPU_ROOT + "/online"));
     }
 
@@ -68,7 +70,7 @@ class CpuUndoLogTest {
     void rollbackFromTheLogRebuiltAfterACrashRestoresExactlyWhatWasWritten() throws Exception {
         SimulatedMachine machine = SimulatedMachine.x86Acpi(4, 8);
         machine.write(online(2), "0");
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         // The kernel takes CPU 3 down, then the process dies before the write is journaled: in doubt.
         WriteFaults dying = new WriteFaults(machine).afterWrite(online(3), () -> {
             throw new Crash();
@@ -90,7 +92,7 @@ class CpuUndoLogTest {
     @Test
     void aPlannedCpuTheCrashCameBeforeIsLeftAsItWas() throws Exception {
         SimulatedMachine machine = SimulatedMachine.x86Acpi(4, 8);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         SystemFiles dyingBeforeCpu3 = new ForwardingFiles(machine) {
             @Override
             public void write(String path, String value) throws SystemFileException {
@@ -113,7 +115,7 @@ class CpuUndoLogTest {
     @Test
     void aFailureHalfWayRecordsTheStepsOwnUndoSoARestartDoesNotRepeatIt() throws Exception {
         SimulatedMachine machine = SimulatedMachine.x86Acpi(4, 8);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         WriteFaults refusing = new WriteFaults(machine).failWrites(online(3), org.syshotplug.api.Errno.EBUSY);
 
         assertThrows(org.syshotplug.spi.HotplugException.class, () -> new CpuOnlineHandler(refusing)

@@ -11,6 +11,8 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.JournalDouble;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.spi.UndoLog;
 import org.syshotplug.spi.UndoLog.Entry;
@@ -42,27 +44,27 @@ class MemoryUndoLogTest {
         return machine.readValue(KernelPaths.memoryBlock(block, "valid_zones"));
     }
 
-    private static StepContext offline(UndoLog undo, int... blocks) {
+    private static TestContext offline(UndoLog undo, int... blocks) {
         DeviceRef[] refs = java.util.Arrays.stream(blocks).mapToObj(DeviceRef::memory).toArray(DeviceRef[]::new);
-        return new StepContext(HotplugRequest.of(Operation.OFFLINE, refs), List.of(refs), undo);
+        return TestContext.execute(HotplugRequest.of(Operation.OFFLINE, refs), List.of(refs), undo);
     }
 
     @Test
     void executePlansEveryBlockWithTheWordThatPutsItBackIntoItsZone() throws Exception {
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
 
         MemoryHandlers.online(machine, true, "online").handle(offline(UndoLog.recordingTo(journal), 6, 7));
 
         assertEquals(List.of(new Entry(state(6), "offline", "online_movable", State.WRITTEN),
                 new Entry(state(7), "offline", "online_kernel", State.WRITTEN)), journal.entries());
-        assertEquals(List.of("planned 0+2", "force"), journal.events.subList(0, 2));
+        assertEquals(List.of("planned 0+2", "force"), journal.events().subList(0, 2));
     }
 
     @Test
     void rollbackFromTheLogRebuiltAfterACrashRestoresEachBlockIntoItsZone() throws Exception {
         String zone6 = zones(6);
         String zone7 = zones(7);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         // The kernel offlines block 7, then the process dies before the write is journaled: in doubt.
         WriteFaults dying = new WriteFaults(machine).afterWrite(state(7), () -> {
             throw new Crash();
@@ -84,7 +86,7 @@ class MemoryUndoLogTest {
     void aBlockAlreadyBackIsSkippedNotAFailure() throws Exception {
         // Planned but never reached (in doubt), and written but put back by an operator since.
         UndoLog rebuilt = UndoLog.rebuilt(List.of(new Entry(state(5), "offline", "online", State.WRITTEN),
-                new Entry(state(4), "offline", "online", State.PLANNED)), new Journal());
+                new Entry(state(4), "offline", "online", State.PLANNED)), new JournalDouble());
         WriteFaults files = new WriteFaults(machine);
 
         MemoryHandlers.online(files, true, "online").rollback(offline(rebuilt, 5, 4));

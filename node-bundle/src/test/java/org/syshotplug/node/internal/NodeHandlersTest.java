@@ -17,6 +17,7 @@ import org.syshotplug.api.Phase;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.internal.sim.X86AcpiNumaProfile;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.spi.HotplugException;
 
 /** The node handlers' resolution and rules, on the simulated machines, one handler call at a time. */
@@ -31,21 +32,21 @@ class NodeHandlersTest {
         return SimulatedMachine.x86Acpi(SimConfig.builder().nodes(2).build());
     }
 
-    private static RecordingContext validate(Operation op, String... devices) {
+    private static TestContext validate(Operation op, String... devices) {
         List<DeviceRef> refs = new ArrayList<>();
         for (String d : devices) {
             refs.add(DeviceRef.parse(d));
         }
-        return new RecordingContext(HotplugRequest.of(op, refs.toArray(DeviceRef[]::new)), Phase.VALIDATE);
+        return new TestContext(HotplugRequest.of(op, refs.toArray(DeviceRef[]::new)), Phase.VALIDATE);
     }
 
-    private static List<String> names(RecordingContext c) {
+    private static List<String> names(TestContext c) {
         return c.devices().stream().map(DeviceRef::toString).toList();
     }
 
     @Test
     void offlineResolvesTheNodeIntoItsBlocksThenItsCpus() throws Exception {
-        RecordingContext c = validate(Operation.OFFLINE, "node:1");
+        TestContext c = validate(Operation.OFFLINE, "node:1");
 
         new NodeResourceHandler(numa(), true).handle(c);
 
@@ -55,7 +56,7 @@ class NodeHandlersTest {
 
     @Test
     void devicesTheRequestAlreadyNamesAreNotRepeated() throws Exception {
-        RecordingContext c = validate(Operation.OFFLINE, "cpu:3", "node:1");
+        TestContext c = validate(Operation.OFFLINE, "cpu:3", "node:1");
 
         new NodeResourceHandler(numa(), true).handle(c);
 
@@ -65,7 +66,7 @@ class NodeHandlersTest {
 
     @Test
     void removeResolvesTheNodeIntoItsContainer() throws Exception {
-        RecordingContext c = validate(Operation.REMOVE, "node:1");
+        TestContext c = validate(Operation.REMOVE, "node:1");
 
         new NodeFirmwareHandler(numa(), true).handle(c);
 
@@ -75,7 +76,7 @@ class NodeHandlersTest {
     @Test
     void removeOfANodeSpreadOverSeveralEjectableObjectsTakesThemAll() throws Exception {
         // x86-acpi with two nodes: node 1 = PNP0C80:01 (blocks 8-11) and the container (CPUs 2-3, blocks 12-15)
-        RecordingContext c = validate(Operation.REMOVE, "node:1");
+        TestContext c = validate(Operation.REMOVE, "node:1");
 
         new NodeFirmwareHandler(twoNodesNormalMemory(), false).handle(c);
 
@@ -124,7 +125,7 @@ class NodeHandlersTest {
     void nodesLeavingTogetherMustLeaveANodeWithNormalMemory() throws Exception {
         // three nodes: blocks 0-5, 6-11, 12-15, all in ZONE_NORMAL
         SimulatedMachine machine = SimulatedMachine.x86Acpi(SimConfig.builder().cpus(6).nodes(3).build());
-        RecordingContext both = validate(Operation.OFFLINE, "node:1", "node:2");
+        TestContext both = validate(Operation.OFFLINE, "node:1", "node:2");
         assertDoesNotThrow(() -> new NodeResourceHandler(machine, false).handle(both));
         assertEquals(List.of(), both.devices(DeviceRef.NODE));
         for (int b = 0; b < 6; b++) {
@@ -161,7 +162,7 @@ class NodeHandlersTest {
         }
         assertEquals("0", machine.readValue("/sys/devices/system/node/has_cpu"));
         assertEquals("0-1", machine.readValue("/sys/devices/system/node/online"));
-        RecordingContext c = validate(Operation.OFFLINE, "node:1");
+        TestContext c = validate(Operation.OFFLINE, "node:1");
 
         new NodeResourceHandler(machine, true).handle(c);
 
@@ -177,7 +178,7 @@ class NodeHandlersTest {
         }
         machine.write("/sys/bus/acpi/devices/PNP0C80:01/eject", "1");
         assertEquals("0", machine.readValue("/sys/devices/system/node/has_memory"));
-        RecordingContext c = validate(Operation.OFFLINE, "node:1");
+        TestContext c = validate(Operation.OFFLINE, "node:1");
 
         new NodeResourceHandler(machine, true).handle(c);
 
@@ -205,7 +206,7 @@ class NodeHandlersTest {
 
         machine.insertAcpiDevice("ACPI0004:00");
         assertEquals("0-1", machine.readValue("/sys/devices/system/node/online"));
-        RecordingContext add = validate(Operation.ADD, "node:1");
+        TestContext add = validate(Operation.ADD, "node:1");
         new NodeFirmwareHandler(machine, true).handle(add);
         assertEquals(List.of("container:ACPI0004:00"), names(add));
     }

@@ -23,6 +23,8 @@ import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.internal.sim.pseries.PseriesProfile;
 import org.syshotplug.platform.testing.ForwardingFiles;
+import org.syshotplug.platform.testing.JournalDouble;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.rtas.internal.devicetree.DynamicMemory;
 import org.syshotplug.rtas.internal.devicetree.ProcDeviceTree;
@@ -82,8 +84,8 @@ class DrcRestartRecoveryTest {
         return m;
     }
 
-    private static StepContext add(UndoLog undo, DeviceRef... drcs) {
-        return new StepContext(HotplugRequest.of(Operation.ADD, drcs), List.of(drcs), undo);
+    private static TestContext add(UndoLog undo, DeviceRef... drcs) {
+        return TestContext.execute(HotplugRequest.of(Operation.ADD, drcs), List.of(drcs), undo);
     }
 
     private static boolean assigned(SystemFiles m, long index) {
@@ -98,7 +100,7 @@ class DrcRestartRecoveryTest {
     void drcsAcquiredBeforeAKillAreReleasedOnTheMachineRebuiltFromItsStateFile() throws Exception {
         SimulatedMachine first = SimulatedMachine.create(LPAR);
         file().save(first);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         AtomicInteger acquires = new AtomicInteger();
         SystemFiles dying = new WriteFaults(new Kept(first, file())).afterWrite(KernelPaths.DLPAR, () -> {
             if (acquires.incrementAndGet() == 3) {
@@ -130,7 +132,7 @@ class DrcRestartRecoveryTest {
     void anAcquireTheKillCutOffBeforeTheStateFileIsSkippedAndTheOthersReleased() throws Exception {
         SimulatedMachine first = SimulatedMachine.create(LPAR);
         file().save(first);
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         // The second acquire reaches the in-memory kernel but the process dies before the file has it:
         // the restarted partition never took LMB B, as if the kill came just before the write.
         SystemFiles dyingBeforeSave = new Kept(first, file()) {

@@ -19,6 +19,8 @@ import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.internal.sim.pseries.PseriesProfile;
 import org.syshotplug.platform.testing.ForwardingFiles;
+import org.syshotplug.platform.testing.JournalDouble;
+import org.syshotplug.platform.testing.TestContext;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.rtas.internal.devicetree.DynamicMemory;
 import org.syshotplug.rtas.internal.devicetree.ProcDeviceTree;
@@ -49,8 +51,8 @@ class DrcUndoLogTest {
         machine = SimulatedMachine.create(PseriesProfile.lpar(2, 8, 8, 24, 2));
     }
 
-    private static StepContext add(UndoLog undo, DeviceRef... drcs) {
-        return new StepContext(HotplugRequest.of(Operation.ADD, drcs), List.of(drcs), undo);
+    private static TestContext add(UndoLog undo, DeviceRef... drcs) {
+        return TestContext.execute(HotplugRequest.of(Operation.ADD, drcs), List.of(drcs), undo);
     }
 
     private boolean assigned(long index) {
@@ -63,21 +65,21 @@ class DrcUndoLogTest {
 
     @Test
     void everyAcquireIsPlannedWithItsRemoveAndForcedOnceBeforeTheFirst() throws Exception {
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
 
         new DrcAcquireHandler(machine).handle(add(UndoLog.recordingTo(journal), CORE_2, LMB_A));
 
         assertEquals(List.of(new Entry(KernelPaths.DLPAR, "cpu add index 0x10000002", "cpu remove index 0x10000002",
                 State.WRITTEN), new Entry(KernelPaths.DLPAR, "memory add index 0x8000000a",
                 "memory remove index 0x8000000a", State.WRITTEN)), journal.entries());
-        assertEquals(List.of("planned 0+2", "force", "written 0", "written 1"), journal.events);
+        assertEquals(List.of("planned 0+2", "force", "written 0", "written 1"), journal.events());
         assertTrue(coreConfigured());
         assertTrue(assigned(0x8000000aL));
     }
 
     @Test
     void drcsAcquiredBeforeACrashAreReleasedByARollbackWithTheRebuiltLog() throws Exception {
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         AtomicInteger acquires = new AtomicInteger();
         // The kernel takes the third DRC, then the process dies before the write is journaled: in doubt.
         WriteFaults dying = new WriteFaults(machine).afterWrite(KernelPaths.DLPAR, () -> {
@@ -104,7 +106,7 @@ class DrcUndoLogTest {
 
     @Test
     void aDrcTheCrashCameBeforeIsNeitherReleasedNorAFailure() throws Exception {
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         SystemFiles dyingBeforeLmbB = new ForwardingFiles(machine) {
             @Override
             public void write(String path, String value) throws SystemFileException {
@@ -127,7 +129,7 @@ class DrcUndoLogTest {
 
     @Test
     void aRefusedAcquireReleasesTheDrcsThisStepTookAndNamesTheCommand() throws Exception {
-        Journal journal = new Journal();
+        JournalDouble journal = new JournalDouble();
         AtomicInteger acquires = new AtomicInteger();
         SystemFiles refusingSecond = new ForwardingFiles(machine) {
             @Override

@@ -18,6 +18,7 @@ import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
 import org.syshotplug.api.Progress;
+import org.syshotplug.shell.ResultView;
 
 /**
  * How a request's life is told: events while it runs, and at its end the result into the history,
@@ -89,10 +90,10 @@ final class Events implements StepContext.ProgressSink {
         // Formatted only for a line that will be written; devices as ranges, so a line stays short.
         if (result.outcome().isSuccess()) {
             if (LOG.isInfoEnabled()) {
-                LOG.info("{}", DeviceRanges.summary(result));
+                LOG.info("{}", ResultView.summary(result));
             }
         } else if (LOG.isWarnEnabled()) {
-            LOG.warn("{}", DeviceRanges.summary(result));
+            LOG.warn("{}", ResultView.summary(result));
         }
         long seq = journal != null && run.journaled ? journal.appendCompleted(result) : -1;
         // The outcome event goes out before the promise resolves, so a caller holding the result

@@ -32,6 +32,7 @@ import org.syshotplug.api.HotplugService;
 import org.syshotplug.api.ProgressListener;
 import org.syshotplug.api.RequestStatus;
 import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.shell.ResultView;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugHandler;
 
@@ -69,7 +70,7 @@ public class HotplugServiceComponent implements HotplugService {
                 journal == null ? null : journal.toPath());
         sequencer.refuseUntilAcknowledged(config.journalRefuseUntilAcknowledged());
         sequencer.recovery().onSuccess(recovered -> recovered.forEach(
-                r -> LOG.warn("recovered after restart: {}", DeviceRanges.summary(r))));
+                r -> LOG.warn("recovered after restart: {}", ResultView.summary(r))));
     }
 
     @Modified

@@ -17,6 +17,7 @@ import org.syshotplug.api.HotplugError;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
+import org.syshotplug.shell.DeviceRanges;
 import org.syshotplug.spi.UndoLog;
 
 /**
@@ -150,7 +151,7 @@ final class Recovery {
         }
         if (e.phase == Phase.COMMIT) {
             return report(run, e, Outcome.COMMIT_FAILED, "interrupted by a restart during commit: the change"
-                    + " stays and its commit may be incomplete; check " + DeviceRanges.of(e.devices));
+                    + " stays and its commit may be incomplete; check " + DeviceRanges.inOrder(e.devices));
         }
         List<String> executed = e.executedNotUndone();
         if (executed.isEmpty()) {
@@ -167,7 +168,7 @@ final class Recovery {
             return report(run, e, Outcome.IN_DOUBT, "in doubt: interrupted by a restart after executing "
                     + executed + "; handler(s) " + missing + " not registered within "
                     + settings.get().handlerDeadline().toMillis() + " ms, so nothing was rolled back; check "
-                    + DeviceRanges.of(e.devices));
+                    + DeviceRanges.inOrder(e.devices));
         }
         LOG.warn("request {} was executing when the runtime stopped; rolling back {}", e.request.id(), executed);
         worker.begin(run, ChainWalk.Plan.unwinding(handlers), e.started);

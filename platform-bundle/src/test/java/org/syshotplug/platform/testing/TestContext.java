@@ -1,4 +1,4 @@
-package org.syshotplug.node.internal;
+package org.syshotplug.platform.testing;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,26 +12,40 @@ import org.syshotplug.api.Phase;
 import org.syshotplug.spi.HandlerContext;
 import org.syshotplug.spi.UndoLog;
 
-/** A handler context for unit tests: resolves in place, like the sequencer does. */
-final class RecordingContext implements HandlerContext {
+/**
+ * One handler call outside the sequencer. In validate it resolves in place, as the sequencer does;
+ * outside validate resolving or adding devices is refused, as the contract says. The undo log is
+ * the test's choice: a {@link JournalDouble} for execute, one it read back for a rollback after a
+ * "crash", or an in-memory one. Progress reports are kept as {@code "cpu:1 1/2 message"}.
+ */
+public final class TestContext implements HandlerContext {
 
     private final HotplugRequest request;
     private final Phase phase;
     private final List<DeviceRef> devices;
+    private final UndoLog undo;
     private final Map<String, Object> attributes = new HashMap<>();
-    private final UndoLog undo = UndoLog.inMemory();
-    final List<String> progress = new ArrayList<>();
+    private final List<String> progress = new ArrayList<>();
 
-    RecordingContext(HotplugRequest request, Phase phase) {
-        this.request = request;
-        this.phase = phase;
-        this.devices = new ArrayList<>(request.targets());
+    /** The request's targets as the devices, with an in-memory undo log. */
+    public TestContext(HotplugRequest request, Phase phase) {
+        this(request, phase, request.targets());
     }
 
-    RecordingContext(HotplugRequest request, Phase phase, List<DeviceRef> devices) {
+    public TestContext(HotplugRequest request, Phase phase, List<DeviceRef> devices) {
+        this(request, phase, devices, UndoLog.inMemory());
+    }
+
+    public TestContext(HotplugRequest request, Phase phase, List<DeviceRef> devices, UndoLog undo) {
         this.request = request;
         this.phase = phase;
         this.devices = new ArrayList<>(devices);
+        this.undo = undo;
+    }
+
+    /** An execute (or rollback) call over {@code devices} writing through {@code undo}. */
+    public static TestContext execute(HotplugRequest request, List<DeviceRef> devices, UndoLog undo) {
+        return new TestContext(request, Phase.EXECUTE, devices, undo);
     }
 
     @Override
@@ -70,6 +84,9 @@ final class RecordingContext implements HandlerContext {
 
     @Override
     public void addDevices(Collection<DeviceRef> more) {
+        if (phase != Phase.VALIDATE) {
+            throw new IllegalStateException("addDevices outside validate");
+        }
         more.stream().filter(d -> !devices.contains(d)).forEach(devices::add);
     }
 
@@ -96,5 +113,10 @@ final class RecordingContext implements HandlerContext {
     @Override
     public void progress(DeviceRef device, int done, int total, String message) {
         progress.add(device + " " + done + "/" + total + " " + message);
+    }
+
+    /** The progress reports so far, in order. */
+    public List<String> progressReports() {
+        return List.copyOf(progress);
     }
 }

@@ -1,4 +1,4 @@
-package org.syshotplug.rtas.internal;
+package org.syshotplug.platform.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,11 @@ import org.syshotplug.spi.UndoLog.Entry;
  * A journal double for one step's undo log: keeps the entries as the sequencer's journal would read
  * them back after a crash, and logs each call (and, through {@link #note}, each kernel write) in order.
  */
-final class Journal implements UndoLog.Recorder {
+public final class JournalDouble implements UndoLog.Recorder {
 
-    final List<String> events = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
-    int forces;
+    private int forces;
 
     @Override
     public void planned(int first, List<Entry> planned) {
@@ -45,19 +45,30 @@ final class Journal implements UndoLog.Recorder {
         events.add("restored " + position);
     }
 
-    void note(String event) {
+    /** Puts something that happened between the log's calls (a kernel write) into the event order. */
+    public void note(String event) {
         events.add(event);
     }
 
+    /** Every call ({@code planned 0+2}, {@code force}, {@code written 0}, {@code restored 1}) and note, in order. */
+    public List<String> events() {
+        return List.copyOf(events);
+    }
+
+    /** How often the plan was made durable. */
+    public int forces() {
+        return forces;
+    }
+
     /** The log as the next process rebuilds it from this journal. */
-    UndoLog readBack() {
-        Journal next = new Journal();
+    public UndoLog readBack() {
+        JournalDouble next = new JournalDouble();
         next.entries.addAll(entries);
         return UndoLog.rebuilt(List.copyOf(entries), next);
     }
 
     /** The entries as journaled (planned, written or restored). */
-    List<Entry> entries() {
+    public List<Entry> entries() {
         return List.copyOf(entries);
     }
 }
