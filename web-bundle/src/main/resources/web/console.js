@@ -26,6 +26,10 @@ function el(tag, attrs = {}, ...children) {
 
 function status(text) { $('status').textContent = text; }
 
+// A fault of the page itself is said where a user looks, not only in the developer console.
+window.addEventListener('error', (ev) => status('Page error: ' + ev.message));
+window.addEventListener('unhandledrejection', (ev) => status('Page error: ' + (ev.reason && ev.reason.message || ev.reason)));
+
 // ---------------------------------------------------------------- login
 
 $('login-form').addEventListener('submit', async (ev) => {
@@ -234,8 +238,11 @@ function renderDrcs(drcs) {
 
 // ---------------------------------------------------------------- chain, queue, history
 
+let chain = [];              // the handler chain as last read, for the dry run's "then" list
+
 async function loadHandlers() {
   const { items } = await api.get('/api/v1/handlers');
+  chain = items;
   $('handlers').tBodies[0].replaceChildren(...items.map((h) => el('tr', { class: h.quarantined ? 'quarantined' : null },
     el('td', { text: h.phase }), el('td', { class: 'num', text: h.priority }),
     el('td', {}, el('strong', { text: h.name }), el('br'), el('small', { text: h.bundle })),
@@ -323,7 +330,7 @@ if ($('submit-form')) {
     const result = await submit(b);
     if (result) {
       explained = body(false);
-      $('run').disabled = result.outcome !== 'DRY_RUN';
+      $('run').disabled = !passes(result);
       if (!$('run').disabled) $('run').focus();
     }
   });
@@ -361,12 +368,20 @@ async function submit(b) {
   return r;
 }
 
+/** A dry run that the chain would let through (the sequencer reports it as SUCCEEDED or DRY_RUN). */
+function passes(r) {
+  return r.outcome === 'SUCCEEDED' || r.outcome === 'DRY_RUN';
+}
+
 function explain(r) {
-  const box = el('div', { class: 'result ' + r.outcome, 'data-outcome': r.outcome, 'data-id': r.id });
+  const box = el('div', { class: 'result ' + r.outcome, 'data-outcome': r.outcome, 'data-id': r.id,
+    'data-dry-run': String(!!r.dryRun) });
   const what = r.operation + ' ' + (r.devices && r.devices.length ? r.devices : r.targets).join(' ');
-  box.append(el('h3', { text: (r.dryRun ? 'Dry run: ' : 'Result: ') + r.outcome + ' — ' + what }));
-  if (r.dryRun && r.outcome === 'DRY_RUN') {
-    box.append(el('p', { text: 'Nothing was changed. Run would call these handlers in this order:' }));
+  box.append(el('h3', { text: (r.dryRun ? 'Dry run: ' + (passes(r) ? 'would succeed' : 'would be refused')
+    : 'Result: ' + r.outcome) + ' — ' + what }));
+  if (r.dryRun) {
+    box.append(el('p', { text: 'Nothing was changed. ' + (passes(r) ? 'Run would call these handlers in this order:'
+      : 'These handlers were asked, and this is why the request would be refused:') }));
   }
   if (r.error) {
     box.append(el('p', { class: 'veto', role: 'alert', text: (r.error.overridable ? 'Veto (force overrides it)' : 'Refused') +
@@ -382,6 +397,19 @@ function explain(r) {
         el('td', { text: s.status }), el('td', { text: s.error ? s.error.message : '' }))))));
   } else {
     box.append(el('p', { text: 'No handler step was recorded.' }));
+  }
+  if (r.dryRun && passes(r)) {
+    // A dry run asks the validate phase only; the chain says who would act after it.
+    const types = new Set((r.devices && r.devices.length ? r.devices : r.targets).map((d) => d.split(':')[0]));
+    const asked = new Set(steps.map((s) => s.handler));
+    const then = chain.filter((h) => !asked.has(h.name) && h.phase !== 'validate'
+      && (h.operations.length === 0 || h.operations.includes(r.operation))
+      && (h.devices.length === 0 || h.devices.some((t) => t === '*' || types.has(t))));
+    box.append(el('p', { text: then.length ? 'Then, on Run:' : 'No handler of a later phase matches this request.' }));
+    if (then.length) {
+      box.append(el('ol', { class: 'then' }, ...then.map((h) => el('li', { text: h.phase + ' ' + h.priority + ': ' + h.name
+        + (h.quarantined ? ' (quarantined, would be skipped)' : '') }))));
+    }
   }
   return box;
 }

@@ -45,7 +45,7 @@ public class ConsoleContext extends ServletContextHelper {
         if (n.endsWith(".css")) {
             return "text/css";
         }
-        if (n.endsWith(".html")) {
+        if (n.endsWith(".html") || n.endsWith("/")) {
             return "text/html";
         }
         if (n.endsWith(".svg")) {
