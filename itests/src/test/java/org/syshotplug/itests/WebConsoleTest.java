@@ -111,9 +111,18 @@ class WebConsoleTest {
             WebElement tile = d.findElement(By.cssSelector("#cpus [data-device='cpu:2']"));
             assertTrue(tile.getText().contains("offline"), "the state is written, not only coloured: " + tile.getText());
 
+            // The keyboard reaches the strip and walks it; the block under the cursor is described in words.
+            d.findElement(By.id("memory")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
+            assertTrue(d.findElement(By.id("mem-detail")).getText().startsWith("memory:1: online"),
+                    d.findElement(By.id("mem-detail")).getText());
+
             Files.createDirectories(SCREENSHOT.getParent());
             Files.copy(d.findElement(By.id("machine")).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
                     StandardCopyOption.REPLACE_EXISTING);
+
+            ((JavascriptExecutor) d).executeScript("document.getElementById('queue').scrollIntoView()");
+            Files.copy(((org.openqa.selenium.TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOT.resolveSibling("web-console-submit.png"), StandardCopyOption.REPLACE_EXISTING);
 
             d.findElement(By.id("logout")).click();
             s.login("victor");
@@ -142,6 +151,15 @@ class WebConsoleTest {
             assertEquals(202, r.statusCode(), r.body());
             wait.until(x -> s.assignedLmbs() == before + 2);
             assertTrue(d.findElement(By.id("drc-summary")).getText().contains("assigned"));
+            Files.copy(d.findElement(By.id("machine")).getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOT.resolveSibling("web-console-pseries.png"), StandardCopyOption.REPLACE_EXISTING);
+
+            // A narrow screen: one column, nothing wider than the window.
+            d.manage().window().setSize(new org.openqa.selenium.Dimension(400, 800));
+            wait.until(x -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"));
+            Files.copy(((org.openqa.selenium.TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOT.resolveSibling("web-console-narrow.png"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
