@@ -85,6 +85,14 @@ class WebConsoleTest {
             wait.until(x -> d.findElements(By.cssSelector("#cpus [data-device]")).size() == 4);
             ((JavascriptExecutor) d).executeScript("window.notReloaded = true");
 
+            // A dry run the chain refuses says who refused and why, and leaves Run disabled.
+            d.findElement(By.cssSelector("#cpus [data-device='cpu:0']")).click();
+            d.findElement(By.id("dry-run")).click();
+            WebElement veto = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#explanation .result[data-dry-run='true'] .veto")));
+            assertTrue(veto.getText().contains("cpu:0"), veto.getText());
+            assertTrue(!d.findElement(By.id("run")).isEnabled(), "no Run after a refused dry run");
+
             d.findElement(By.cssSelector("#cpus [data-device='cpu:2']")).click();
             assertEquals("cpu:2", d.findElement(By.id("devices")).getAttribute("value"));
             assertEquals("offline", d.findElement(By.id("op")).getAttribute("value"));
