@@ -41,6 +41,12 @@ public class DrcInventory implements DeviceInventory {
                 new java.util.Hashtable<>(Map.of(DeviceInventory.DEVICE_TYPE, DeviceRef.DRC))) : null;
     }
 
+    /** Unpublished, for tests. */
+    DrcInventory(SystemFiles files) {
+        this.partition = new PseriesPartition(files);
+        this.registration = null;
+    }
+
     @Deactivate
     void deactivate() {
         if (registration != null) {
