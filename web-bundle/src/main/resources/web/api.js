@@ -26,9 +26,12 @@ async function call(method, path, body) {
   const response = await fetch(path, { method, headers, credentials: 'omit', cache: 'no-store',
     body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, json);
-  return json;
+  if (!response.ok) {
+    let problem = null;
+    try { problem = text ? JSON.parse(text) : null; } catch (e) { /* not a problem document: the status says it */ }
+    throw new ApiError(response.status, problem);
+  }
+  return text ? JSON.parse(text) : null;
 }
 
 export const get = (path) => call('GET', path);
