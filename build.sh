@@ -14,6 +14,8 @@ packages=(
   "/usr/share/seabios/vgabios-stdvga.bin:seabios:the POWER guest (QEMU's default VGA ROM, a recommendation of qemu-system-ppc)"
   "numactl:numactl:the NUMA node tests"
   "lsmem:util-linux:the lsmem comparison (memory-bundle LsmemAgainstUtilLinuxTest)"
+  "/usr/bin/chromium:chromium:the web console's browser test (itests WebConsoleTest)"
+  "/usr/bin/chromedriver:chromium-driver:the web console's browser test (itests WebConsoleTest)"
   "socat:socat:the service's fast local client (distribution ServiceModeTest; bin/syshotplug falls back to Java without it)"
 )
 
