@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The log lines a piece of a test wrote: tests log through slf4j-simple into {@code target/test.log}
@@ -22,6 +23,8 @@ final class TestLog {
 
     /** Runs {@code action}; its log lines are added to {@code into}. */
     static <T> T capture(List<String> into, Supplier<T> action) {
+        // slf4j-simple opens (and truncates) its file when the first logger is made: do that first.
+        LoggerFactory.getLogger(TestLog.class);
         long before = size();
         try {
             return action.get();
@@ -44,8 +47,11 @@ final class TestLog {
         }
         try (RandomAccessFile f = new RandomAccessFile(FILE.toFile(), "r")) {
             long length = f.length();
-            if (length <= offset) {
+            if (length == offset) {
                 return List.of();
+            }
+            if (length < offset) {
+                offset = 0;
             }
             byte[] added = new byte[(int) (length - offset)];
             f.seek(offset);
