@@ -374,7 +374,7 @@ async function submit(b) {
   return r;
 }
 
-/** A dry run that the chain would let through (the sequencer reports it as SUCCEEDED or DRY_RUN). */
+/** A dry run that the chain would let through: DRY_RUN (SUCCEEDED from a sequencer before API 1.1). */
 function passes(r) {
   return r.outcome === 'SUCCEEDED' || r.outcome === 'DRY_RUN';
 }

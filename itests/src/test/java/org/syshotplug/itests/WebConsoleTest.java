@@ -100,7 +100,7 @@ class WebConsoleTest {
             WebElement result = wait.until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#explanation .result[data-dry-run='true']")));
             String explanation = result.getText();
-            assertEquals("SUCCEEDED", result.getAttribute("data-outcome"), explanation);
+            assertEquals("DRY_RUN", result.getAttribute("data-outcome"), explanation);
             assertTrue(explanation.contains("org.syshotplug.cpu.validate"), explanation);
             assertTrue(explanation.contains("org.syshotplug.cpu.online"), "the phases after validate too: " + explanation);
             assertTrue(explanation.contains("Run would call these handlers"), explanation);
