@@ -46,9 +46,15 @@ public class EventBroker implements EventHandler {
     private final Deque<Sse> ring = new ArrayDeque<>();
     private final Set<Client> clients = new CopyOnWriteArraySet<>();
     private long nextId = 1;
+    // EventAdmin may still deliver an event it took before this component went away (a one-command
+    // run stops the framework right after its request); by then Jackson's bundle may be gone too.
+    private volatile boolean active = true;
 
     @Override
     public void handleEvent(Event event) {
+        if (!active) {
+            return;
+        }
         String topic = event.getTopic();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("topic", topic);
@@ -61,7 +67,16 @@ public class EventBroker implements EventHandler {
             }
         }
         String name = topic.substring(topic.lastIndexOf('/') + 1);
-        String json = Json.text(data);
+        String json;
+        try {
+            json = Json.text(data);
+        } catch (LinkageError e) {
+            if (active) {
+                throw e;
+            }
+            // The framework stopped under a first, slow Jackson initialisation: nobody listens any more.
+            return;
+        }
         Sse sse;
         synchronized (ring) {
             sse = new Sse(nextId++, name, json);
@@ -110,6 +125,7 @@ public class EventBroker implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        active = false;
         List<Client> all = new ArrayList<>(clients);
         clients.clear();
         for (Client c : all) {

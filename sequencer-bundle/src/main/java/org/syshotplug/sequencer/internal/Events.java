@@ -27,6 +27,13 @@ import org.syshotplug.shell.ResultView;
 final class Events implements StepContext.ProgressSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    /**
+     * Each request's outcome line, under a name of its own: the distribution sends it to the log
+     * file only, since whoever submitted the request already gets the result (a failure printed
+     * once, not again as a console WARN line).
+     */
+    static final String OUTCOME_LOGGER = "org.syshotplug.sequencer.outcome";
+    private static final Logger OUTCOMES = LoggerFactory.getLogger(OUTCOME_LOGGER);
 
     private final EventSink sink;
     private final Supplier<SequencerSettings> settings;
@@ -89,11 +96,11 @@ final class Events implements StepContext.ProgressSink {
         }
         // Formatted only for a line that will be written; devices as ranges, so a line stays short.
         if (result.outcome().isSuccess()) {
-            if (LOG.isInfoEnabled()) {
-                LOG.info("{}", ResultView.summary(result));
+            if (OUTCOMES.isInfoEnabled()) {
+                OUTCOMES.info("{}", ResultView.summary(result));
             }
-        } else if (LOG.isWarnEnabled()) {
-            LOG.warn("{}", ResultView.summary(result));
+        } else if (OUTCOMES.isWarnEnabled()) {
+            OUTCOMES.warn("{}", ResultView.summary(result));
         }
         long seq = journal != null && run.journaled ? journal.appendCompleted(result) : -1;
         // The outcome event goes out before the promise resolves, so a caller holding the result
