@@ -128,7 +128,7 @@ public class FleetAgent implements MqttCallbackExtended {
             client.connect(options).waitForCompletion(30_000);
         } catch (MqttException e) {
             if (attempt == 0 || attempt % 60 == 0) {
-                LOG.warn("fleet agent {}: cannot connect to {} ({}), trying again", host, client.getServerURI(), e.getMessage());
+                LOG.warn("fleet agent {}: cannot connect to {} ({}), trying again", host, client.getServerURI(), e.toString());
             }
             if (e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
                     || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED) {

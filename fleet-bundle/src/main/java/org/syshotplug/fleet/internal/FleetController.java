@@ -45,7 +45,7 @@ import org.syshotplug.api.Operation;
  * whose outcome it has. A host is asked again (same request id) after a reconnect or when it comes
  * back as a new incarnation; the agent answers a known id from its own journal.
  */
-@Component(service = FleetController.class, configurationPid = FleetController.PID,
+@Component(service = FleetController.class, configurationPid = FleetController.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = {"osgi.command.scope=hotplug", "osgi.command.function=fleet"})
 @Designate(ocd = ControllerConfig.class)
@@ -126,7 +126,7 @@ public class FleetController implements MqttCallbackExtended {
             client.connect(options).waitForCompletion(30_000);
         } catch (MqttException e) {
             if (attempt == 0) {
-                LOG.warn("fleet controller: cannot connect to {} ({}), trying again", client.getServerURI(), e.getMessage());
+                LOG.warn("fleet controller: cannot connect to {} ({}), trying again", client.getServerURI(), e.toString());
             }
             connector.schedule(() -> connect(options, attempt + 1), 1, TimeUnit.SECONDS);
         }
@@ -321,8 +321,11 @@ public class FleetController implements MqttCallbackExtended {
 
     /** Runs (or resumes) a plan to its end in the calling shell session, printing each host's change. */
     private Object execute(Plan p, boolean json, boolean fresh) throws Exception {
-        if (client == null || !client.isConnected()) {
-            throw new IllegalStateException("the fleet controller is not connected to its broker");
+        if (client == null) {
+            throw new IllegalStateException("the fleet controller is off: set enabled = true in etc/" + PID + ".cfg");
+        }
+        if (!client.isConnected()) {
+            throw new IllegalStateException("the fleet controller is not connected to its broker " + client.getServerURI());
         }
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         if (running.putIfAbsent(p.id, events) != null) {
@@ -445,7 +448,7 @@ public class FleetController implements MqttCallbackExtended {
         progressLine(json, out, h.name, outcome, error == null ? "" : error);
     }
 
-    private void send(Plan p, Plan.Host h) throws MqttException {
+    private void send(Plan p, Plan.Host h) {
         JsonNode status = statuses.get(h.name);
         h.sentSession = status == null ? null : status.path("session").asText();
         if (h.sentAt == 0) {
@@ -455,7 +458,13 @@ public class FleetController implements MqttCallbackExtended {
                 .put("principal", p.principal).put("force", p.force).put("dryRun", p.dryRun)
                 .put("replyTo", Topics.of(h.name, "result"));
         p.devices.forEach(req.putArray("devices")::add);
-        client.publish(Topics.of(h.name, "request"), req.toString().getBytes(StandardCharsets.UTF_8), 1, false);
+        try {
+            client.publish(Topics.of(h.name, "request"), req.toString().getBytes(StandardCharsets.UTF_8), 1, false);
+        } catch (MqttException e) {
+            // Not connected now: the reconnect event sends every unanswered host again.
+            LOG.warn("fleet controller: cannot send {} to {} now ({}), will send again on reconnect", p.requestId(h.name),
+                    h.name, e.toString());
+        }
     }
 
     private void journalLine(Plan p, String t, String host) throws IOException {
