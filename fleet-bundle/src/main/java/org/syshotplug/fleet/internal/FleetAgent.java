@@ -111,6 +111,7 @@ public class FleetAgent implements MqttCallbackExtended {
         options.setMaxReconnectDelay(2);
         options.setKeepAliveInterval(Math.max(1, config.keepAlive()));
         options.setMaxInflight(1000);
+        NoDelaySockets.apply(config.broker(), options);
         if (!config.username().isEmpty()) {
             options.setUserName(config.username());
             options.setPassword(config._password().toCharArray());

@@ -111,6 +111,7 @@ public class FleetController implements MqttCallbackExtended {
         options.setMaxReconnectDelay(2);
         options.setKeepAliveInterval(10);
         options.setMaxInflight(1000);
+        NoDelaySockets.apply(config.broker(), options);
         if (!config.username().isEmpty()) {
             options.setUserName(config.username());
             options.setPassword(config._password().toCharArray());
