@@ -80,7 +80,7 @@ class FleetTest {
                     + "\nbroker = tcp://127.0.0.1:" + port + "\nusername = " + h + "\n.password = pw-" + h + "\nkeepAlive = 5\n");
             // Slow kernel files make "mid-request" a state the test can see: cpu2 for the broker restart, cpu1 for the kill.
             Files.writeString(home.resolve("etc/org.syshotplug.platform.cfg"),
-                    "\nfaultDelays = /sys/devices/system/cpu/cpu2/online=2500 /sys/devices/system/cpu/cpu1/online=6000\n",
+                    "\nfaultDelays = /sys/devices/system/cpu/cpu2/online=1500 /sys/devices/system/cpu/cpu1/online=4000\n",
                     StandardOpenOption.APPEND);
         }
         Path ctl = copyDistribution("ctl");
@@ -143,8 +143,27 @@ class FleetTest {
         assertTrue(cOut.lines().anyMatch(l -> l.startsWith("h1 ") && l.split("\\s+")[1].equals(outcome)),
                 "the controller did not report h1's recovered outcome " + outcome + ": " + cOut);
         assertEquals(outcome.equals("SUCCEEDED") ? 0 : 1, c.exitValue(), cOut);
+
+        // The controller killed mid-plan: started again, it resumes from its journal and no host runs twice.
+        Process d = background("ctl", "hotplug:fleet run --parallel 1 --plan d online cpu:2", "d");
+        awaitRunning("h1", "cpu:2");
+        services.get("ctl").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        d.waitFor(30, TimeUnit.SECONDS);
+        startService("ctl");
+        assertEquals(0, cli("ctl", "status", "--wait", "120").status());
+        awaitHostsOnline();
+        Run resumed = cli("ctl", "-c", "hotplug:fleet resume d", "-c", "hotplug:fleet resume a");
+        assertEquals(0, resumed.status(), resumed.out() + resumed.err());
+        for (String h : HOSTS) {
+            String history = cli(h, "-c", "hotplug:history -c 1000").out();
+            assertEquals(1, count(history, "d." + h), h + " ran plan d's request other than once: " + history);
+            assertEquals(1, count(history, "a." + h), "resuming the finished plan a sent to " + h + " again: " + history);
+            assertTrue(line(cli(h, "-c", "hotplug:devices cpu").out(), "cpu:2").contains("online"), h);
+        }
         String plans = cli("ctl", "-c", "hotplug:fleet plans").out();
-        assertTrue(line(plans, "a").contains("completed") && line(plans, "b").contains("completed"), plans);
+        for (String id : List.of("a", "b", "d")) {
+            assertTrue(line(plans, id).contains("completed"), plans);
+        }
     }
 
     private void startBroker() throws Exception {
