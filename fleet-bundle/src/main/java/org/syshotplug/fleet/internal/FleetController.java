@@ -212,6 +212,12 @@ public class FleetController implements MqttCallbackExtended {
         String verb = a.remove(0);
         switch (verb) {
             case "hosts":
+                if (client == null) {
+                    throw new IllegalStateException("the fleet controller is off: set enabled = true in etc/" + PID + ".cfg");
+                }
+                if (!client.isConnected()) {
+                    System.err.println("warning: not connected to " + client.getServerURI() + " now; the last known status follows");
+                }
                 return json ? FleetAgent.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(hostsJson()) : hostsTable();
             case "plans":
                 return plans(json);
