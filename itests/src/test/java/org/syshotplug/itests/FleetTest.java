@@ -160,7 +160,13 @@ class FleetTest {
             assertEquals(1, count(history, "a." + h), "resuming the finished plan a sent to " + h + " again: " + history);
             assertTrue(line(cli(h, "-c", "hotplug:devices cpu").out(), "cpu:2").contains("online"), h);
         }
+        // A host that does not answer in time is reported TIMED_OUT, and the plan fails.
+        Run late = cli("ctl", "-c", "hotplug:fleet run --hosts h2 --timeout 1 --plan e offline cpu:1");
+        assertEquals(1, late.status(), late.out() + late.err());
+        assertTrue(line(late.out(), "h2").contains("TIMED_OUT"), late.out());
+
         String plans = cli("ctl", "-c", "hotplug:fleet plans").out();
+        assertTrue(line(plans, "e").contains("failed"), plans);
         for (String id : List.of("a", "b", "d")) {
             assertTrue(line(plans, id).contains("completed"), plans);
         }
