@@ -67,7 +67,7 @@ public class FleetAgent implements MqttCallbackExtended {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Tells the controller this is a new incarnation: a request it sent to an older one is asked again. */
     private final String session = UUID.randomUUID().toString();
-    private final Instant since = Instant.now();
+    private final Instant since = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fleet-agent-connect");
         t.setDaemon(true);

@@ -529,13 +529,13 @@ public class FleetController implements MqttCallbackExtended {
     }
 
     private String hostsTable() {
-        StringBuilder b = new StringBuilder(String.format("%-20s %-8s %-26s %s%n", "HOST", "STATE", "SINCE", "DEVICES"));
+        StringBuilder b = new StringBuilder(String.format("%-20s %-8s %-24s %s%n", "HOST", "STATE", "SINCE", "DEVICES"));
         statuses.keySet().stream().sorted().forEach(h -> {
             JsonNode s = statuses.get(h);
             StringBuilder devices = new StringBuilder();
             s.path("inventory").path("devices").fields().forEachRemaining(e -> devices.append(e.getKey()).append(' ')
                     .append(e.getValue().path("states").toString().replaceAll("[{}\"]", "")).append("  "));
-            b.append(String.format("%-20s %-8s %-26s %s%n", h, s.path("state").asText(), s.path("since").asText(),
+            b.append(String.format("%-20s %-8s %-24s %s%n", h, s.path("state").asText(), s.path("since").asText(),
                     devices.toString().strip()));
         });
         return b.toString().stripTrailing();
