@@ -16,6 +16,7 @@ packages=(
   "lsmem:util-linux:the lsmem comparison (memory-bundle LsmemAgainstUtilLinuxTest)"
   "/usr/bin/chromium:chromium:the web console's browser test (itests WebConsoleTest)"
   "/usr/bin/chromedriver:chromium-driver:the web console's browser test (itests WebConsoleTest)"
+  "/usr/sbin/mosquitto:mosquitto:the fleet integration test (itests FleetTest starts its own broker on loopback)"
   "socat:socat:the service's fast local client (distribution ServiceModeTest; bin/syshotplug falls back to Java without it)"
 )
 
@@ -38,6 +39,10 @@ install_test_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 \
       || echo "build.sh: could not install $pkg; the tests that need it skip"
   done
+  # The package starts a system broker on port 1883 where systemd runs; the tests start their own.
+  if [[ " ${need[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  fi
 }
 
 case "${1:-}" in
