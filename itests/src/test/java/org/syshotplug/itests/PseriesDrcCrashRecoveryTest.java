@@ -28,6 +28,7 @@ import org.syshotplug.cpu.internal.CpuValidateHandler;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
+import org.syshotplug.platform.testing.ForwardingFiles;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
 import org.syshotplug.platform.internal.sim.pseries.PseriesProfile;
 import org.syshotplug.rtas.internal.DlparResourceHandler;
@@ -73,7 +74,7 @@ class PseriesDrcCrashRecoveryTest {
     /** The machine, except that the second DLPAR acquire reaches the kernel and never comes back. */
     private SystemFiles dyingInTheSecondAcquire() {
         AtomicInteger acquires = new AtomicInteger();
-        return new Forwarding(machine) {
+        return new ForwardingFiles(machine) {
             @Override
             public void write(String path, String value) throws SystemFileException {
                 boolean hang = path.equals(KernelPaths.DLPAR) && value.startsWith("cpu add")
@@ -155,55 +156,6 @@ class PseriesDrcCrashRecoveryTest {
             long forces = s.journalForces() - before;
             // Plan of the DRC step, plan of the CPU step, outcome: the chain's two planning steps each force once.
             assertTrue(forces <= 3, op + " forced " + forces + " times");
-        }
-    }
-
-    /** Every call to the machine, one of them replaceable. */
-    private static class Forwarding implements SystemFiles {
-        private final SystemFiles to;
-
-        Forwarding(SystemFiles to) {
-            this.to = to;
-        }
-
-        @Override
-        public String read(String path) throws SystemFileException {
-            return to.read(path);
-        }
-
-        @Override
-        public byte[] readBytes(String path) throws SystemFileException {
-            return to.readBytes(path);
-        }
-
-        @Override
-        public void write(String path, String value) throws SystemFileException {
-            to.write(path, value);
-        }
-
-        @Override
-        public List<String> list(String directory) throws SystemFileException {
-            return to.list(directory);
-        }
-
-        @Override
-        public boolean exists(String path) {
-            return to.exists(path);
-        }
-
-        @Override
-        public boolean isDirectory(String path) {
-            return to.isDirectory(path);
-        }
-
-        @Override
-        public String readLink(String path) throws SystemFileException {
-            return to.readLink(path);
-        }
-
-        @Override
-        public String describe() {
-            return to.describe();
         }
     }
 }
