@@ -4,15 +4,17 @@
 Runs a private copy of the built distribution on the simulated machine with its state kept in a
 file (platform config `stateFile`, written durably after every successful write, like a kernel
 that has applied the change) and slow CPU/memory files (`faultDelays`), so a SIGKILL lands inside
-requests. Each run: start the runtime with two multi-device requests (offline CPUs 1-3 and two
-memory blocks, then online them back), SIGKILL the JVM at a random moment after the first request
+requests. Each run: start the runtime with two multi-device requests (x86: offline CPUs 1-3 and two
+memory blocks, then online them back; pseries: DLPAR add of two LMB DRCs and a CPU DRC, then their
+forced remove), SIGKILL the JVM at a random moment after the first request
 was journaled, restart it (recovery runs before any new request; a dry-run request waits for it),
 then check:
 
   * every request the journal accepted has exactly one final outcome, in the journal and once in
     `hotplug:history`, with the same outcome in both;
   * the simulated machine equals the state before the run with exactly the SUCCEEDED requests
-    applied, in order: a request is fully applied or fully rolled back, never in between.
+    applied, in order: a request is fully applied or fully rolled back, never in between (pseries:
+    the whole state file, DRC states included, equals S0 before the add or S1 after it).
 """
 import argparse
 import glob
@@ -273,7 +275,7 @@ def main():
                                                    "distribution", "target", "syshotplug"))
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--mode", choices=sorted(MODES), default="x86",
-                    help="x86: offline/online CPUs and memory; pseries: DLPAR add/remove of CPU DRCs")
+                    help="x86: offline/online CPUs and memory; pseries: DLPAR add/remove of LMB and CPU DRCs")
     a = ap.parse_args()
     global MODE, MODE_NAME, R1, R2, DEVICES
     MODE = MODES[a.mode]
@@ -286,7 +288,7 @@ def main():
         R2 = "hotplug:%s %s" % (MODE["ops"][1], " ".join(DEVICES))
     dist = os.path.abspath(a.dist)
     if not os.path.exists(os.path.join(dist, "bin", "syshotplug")):
-        log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am install -DskipTests)" % dist)
+        log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am package -DskipTests)" % dist)
         return 2
     first_seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     work = tempfile.mkdtemp(prefix="syshotplug-kill-")
@@ -357,6 +359,7 @@ def campaign(rt, runs, first_seed, work):
     consistent = 0
     places = {}
     failures = []
+    commit_failed = []
     for i in range(runs):
         seed = first_seed + i
         rng = random.Random(seed)
@@ -388,6 +391,9 @@ def campaign(rt, runs, first_seed, work):
         history = parse_history(out)
         new_ids = [rid for rid in order if rid not in known and not reqs[rid]["dry"]]
         problems = []
+        # A remove killed inside its commit (the DRC release) ends COMMIT_FAILED: recovery does not roll
+        # a commit forward, so some DRCs may be released and others not. Reported apart, not as consistent.
+        commit_killed = None
         if code != 0:
             problems.append("restart failed with status %d" % code)
         expected = dict(before)
@@ -403,18 +409,27 @@ def campaign(rt, runs, first_seed, work):
             if r["outcomes"][0] == "SUCCEEDED":
                 expected = dict(effects[r["op"]]) if MODE["whole_state"] \
                     else apply(expected, r["op"], r["targets"], effects)
+            elif (r["outcomes"][0] == "COMMIT_FAILED" and MODE["whole_state"]
+                  and "interrupted by a restart during commit" in r["messages"][0]):
+                commit_killed = rid
             elif r["outcomes"][0] not in ("ROLLED_BACK", "ABORTED", "REJECTED", "CANCELLED"):
                 problems.append("request %s ended %s: %s" % (rid, r["outcomes"][0], r["messages"][0]))
         for rid, outcomes in reqs.items():
             if rid not in new_ids and len(outcomes["outcomes"]) > 1:
                 problems.append("older request %s has %d final outcomes" % (rid, len(outcomes["outcomes"])))
-        if after != expected:
+        if commit_killed is None and after != expected:
             problems.append("machine in between: " + diff(expected, after) + cause(reqs, new_ids, expected, after))
         place = "process had exited" if exited_before else where_killed(reqs, new_ids)
         places[place] = places.get(place, 0) + 1
         summary = " ".join("%s:%s" % (reqs[r]["op"], reqs[r]["outcomes"][0] if reqs[r]["outcomes"] else "?")
                            for r in new_ids)
-        if problems:
+        if commit_killed is not None and not problems:
+            commit_failed.append(seed)
+            log("run %3d seed %d kill at +%.3f s %s [%s]: COMMIT_FAILED (known limitation: recovery does not roll a"
+                " commit forward; one outcome, history agrees); machine against the state before the remove: %s"
+                % (i + 1, seed, delay, place, summary, diff(expected, after) or "no difference"))
+            rt.set_machine(initial)
+        elif problems:
             failures.append(seed)
             log("run %3d seed %d kill at +%.3f s %s [%s]: INCONSISTENT: %s" % (i + 1, seed, delay, place, summary,
                                                                              "; ".join(problems)))
@@ -430,10 +445,13 @@ def campaign(rt, runs, first_seed, work):
     log("kill points: " + ", ".join("%s %d" % (k, v) for k, v in sorted(places.items())))
     if CAUSES:
         log("devices left in between, by cause: " + "; ".join("%s: %d runs" % (k, v) for k, v in sorted(CAUSES.items())))
-    log("kill test: %d/%d runs consistent (seeds %d..%d%s)" % (
+    log("kill test: %d/%d runs consistent (seeds %d..%d%s%s)" % (
         consistent, runs, first_seed, first_seed + runs - 1,
-        "" if not failures else "; inconsistent: " + " ".join(map(str, failures))))
-    return 0 if consistent == runs else 1
+        "" if not failures else "; inconsistent: " + " ".join(map(str, failures)),
+        "" if not commit_failed else "; COMMIT_FAILED, remove killed inside its commit (known limitation): "
+        + " ".join(map(str, commit_failed))))
+    # 3: nothing inconsistent, but some runs hit the known limitation (a commit is not rolled forward).
+    return 0 if consistent == runs else 1 if failures else 3
 
 
 if __name__ == "__main__":
