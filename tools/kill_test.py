@@ -4,15 +4,17 @@
 Runs a private copy of the built distribution on the simulated machine with its state kept in a
 file (platform config `stateFile`, written durably after every successful write, like a kernel
 that has applied the change) and slow CPU/memory files (`faultDelays`), so a SIGKILL lands inside
-requests. Each run: start the runtime with two multi-device requests (offline CPUs 1-3 and two
-memory blocks, then online them back), SIGKILL the JVM at a random moment after the first request
+requests. Each run: start the runtime with two multi-device requests (x86: offline CPUs 1-3 and two
+memory blocks, then online them back; pseries: DLPAR add of two LMB DRCs and a CPU DRC, then their
+forced remove), SIGKILL the JVM at a random moment after the first request
 was journaled, restart it (recovery runs before any new request; a dry-run request waits for it),
 then check:
 
   * every request the journal accepted has exactly one final outcome, in the journal and once in
     `hotplug:history`, with the same outcome in both;
   * the simulated machine equals the state before the run with exactly the SUCCEEDED requests
-    applied, in order: a request is fully applied or fully rolled back, never in between.
+    applied, in order: a request is fully applied or fully rolled back, never in between (pseries:
+    the whole state file, DRC states included, equals S0 before the add or S1 after it).
 """
 import argparse
 import glob
@@ -26,29 +28,40 @@ import tempfile
 import time
 import re
 
-# x86 (default): offline then online CPUs and memory blocks. pseries: DLPAR add then remove of two CPU
-# DRCs, so a kill inside execute leaves DRCs acquired that recovery must release (DrcAcquireHandler's
-# undo log). The pseries check needs the simulator to keep DRC state in its state file
-# ("drc <index> <state>" lines); without them the mode stops with status 2 and says so.
+# x86 (default): offline then online CPUs and memory blocks; the check applies each SUCCEEDED request's
+# per-device effect. pseries: DLPAR add then remove of two LMB DRCs and one CPU DRC, so a kill inside
+# execute leaves DRCs acquired that recovery must release (DrcAcquireHandler's undo log); the check
+# compares the whole state file (DRC states, LMB flags, configured cores, CPUs, memory blocks) with
+# the states a whole request leaves, calibrated without a kill.
 MODES = {
-    "x86": {"profile": None, "ops": ("offline", "online"),
+    "x86": {"cfg": {}, "ops": ("offline", "online"),
             "devices": ["cpu:1", "cpu:2", "cpu:3", "memory:12", "memory:13"],
+            "requests": None,
             "delays": ["/sys/devices/system/cpu/cpu%d/online" % c for c in (1, 2, 3)]
             + ["/sys/devices/system/memory/memory%d/state" % b for b in (12, 13)],
-            "compare": None, "setup": None},
-    "pseries": {"profile": "pseries", "ops": ("add", "remove"),
-                "devices": ["drc:0x10000002", "drc:0x10000003"],
-                # CPUs 2 and 3 are present at boot: removed once, so the runs add and remove them.
-                "setup": "hotplug:remove drc:0x10000002 drc:0x10000003",
-                "delays": ["/sys/kernel/dlpar"],
-                "compare": "drc "},
+            "whole_state": False},
+    # 4 of 8 cores present, 16 boot LMBs, LMB DRCs 0x80000010-0x80000027 (the first two assigned at
+    # boot), 2 memory blocks of 128 MiB per 256 MiB LMB: LMB 0x80000012 is blocks 36-37, 0x80000013
+    # blocks 38-39, CPU DRC 0x10000004 is CPU 4. The remove is forced: DLPAR memory comes online in
+    # ZONE_NORMAL, which removeMovableOnly refuses otherwise.
+    "pseries": {"cfg": {"profile": "pseries", "possibleCpus": "8"}, "ops": ("add", "remove"),
+                "devices": ["drc:0x80000012", "drc:0x80000013", "drc:0x10000004"],
+                "requests": ("hotplug:add drc:0x80000012 drc:0x80000013 drc:0x10000004",
+                             "hotplug:remove --force drc:0x80000012 drc:0x80000013 drc:0x10000004"),
+                "delays": ["/sys/kernel/dlpar", "/sys/devices/system/cpu/cpu4/online"]
+                + ["/sys/devices/system/memory/memory%d/state" % b for b in (36, 37, 38, 39)],
+                "whole_state": True},
 }
 MODE = MODES["x86"]
+MODE_NAME = "x86"
 R1 = R2 = None
 DEVICES = []
 # Every access to these files takes this long, so kills land between and inside the devices of a step.
 DELAY_MILLIS = 40
-WAIT_FOR_RECOVERY = "hotplug:online --dry-run cpu:1"
+# A request that goes through the queue, so it completes only after recovery: an online of a CPU that
+# is online already is answered at once without queueing ("cpu:1 is already online"). Memory block 5 is
+# online boot memory on both machines and in no request of a run; offline is never refused by policy.
+WAIT_FOR_RECOVERY = "hotplug:offline --dry-run memory:5"
 CAUSES = {}
 FINAL = {"SUCCEEDED", "REJECTED", "ROLLED_BACK", "ROLLBACK_FAILED", "COMMIT_FAILED", "CANCELLED", "ABORTED",
          "DRY_RUN", "IN_DOUBT"}
@@ -71,16 +84,15 @@ class Runtime:
         for name in os.listdir(os.path.join(self.home, "deploy")):
             os.remove(os.path.join(self.home, "deploy", name))
         delays = ",".join("%s=%d" % (path, DELAY_MILLIS) for path in MODE["delays"])
-        with open(os.path.join(self.home, "etc", "org.syshotplug.platform.cfg"), "a") as f:
-            f.write("\n# kill test\nstateFile = %s\nfaultDelays = %s\n" % (self.state_file, delays))
+        platform = os.path.join(self.home, "etc", "org.syshotplug.platform.cfg")
+        settings = dict(MODE["cfg"], stateFile=self.state_file, faultDelays=delays)
+        configure(platform, settings)
         with open(os.path.join(self.home, "etc", "org.syshotplug.sequencer.cfg"), "a") as f:
             # Recovery waits this long for a missing handler; the journal keeps the last 300 requests.
             f.write("\n# kill test\nhandlerDeadlineMillis = 10000\nhistorySize = 300\n")
 
     def command(self, *commands):
         args = [os.path.join(self.home, "bin", "syshotplug"), "-q"]
-        if MODE["profile"]:
-            args += ["--profile", MODE["profile"]]
         for c in commands:
             args += ["-c", c]
         return args
@@ -110,9 +122,32 @@ class Runtime:
             return None
         with open(self.state_file) as f:
             state = {" ".join(l.split()[:2]): " ".join(l.split()[2:]) for l in f.read().splitlines() if l.strip()}
-        if MODE["compare"]:
-            state = {k: v for k, v in state.items() if k.startswith(MODE["compare"])}
         return state
+
+    def set_machine(self, state):
+        """Puts the simulated machine back to a state read before (the runtime is not running)."""
+        with open(self.state_file, "w") as f:
+            f.write("".join(("%s %s" % (k, v)).rstrip() + "\n" for k, v in sorted(state.items())))
+
+
+def configure(path, settings):
+    """Sets 'key = value' lines of a .cfg file in place (appended when the key is not there), so the
+    file never holds a key twice."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    left = dict(settings)
+    out = []
+    for line in lines:
+        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("#") else None
+        if key in left:
+            out.append("%s = %s" % (key, left.pop(key)))
+        else:
+            out.append(line)
+    if left:
+        out.append("# kill test")
+        out += ["%s = %s" % (k, v) for k, v in left.items()]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
 
 
 def env():
@@ -240,16 +275,20 @@ def main():
                                                    "distribution", "target", "syshotplug"))
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--mode", choices=sorted(MODES), default="x86",
-                    help="x86: offline/online CPUs and memory; pseries: DLPAR add/remove of CPU DRCs")
+                    help="x86: offline/online CPUs and memory; pseries: DLPAR add/remove of LMB and CPU DRCs")
     a = ap.parse_args()
-    global MODE, R1, R2, DEVICES
+    global MODE, MODE_NAME, R1, R2, DEVICES
     MODE = MODES[a.mode]
+    MODE_NAME = a.mode
     DEVICES = MODE["devices"]
-    R1 = "hotplug:%s %s" % (MODE["ops"][0], " ".join(DEVICES))
-    R2 = "hotplug:%s %s" % (MODE["ops"][1], " ".join(DEVICES))
+    if MODE["requests"]:
+        R1, R2 = MODE["requests"]
+    else:
+        R1 = "hotplug:%s %s" % (MODE["ops"][0], " ".join(DEVICES))
+        R2 = "hotplug:%s %s" % (MODE["ops"][1], " ".join(DEVICES))
     dist = os.path.abspath(a.dist)
     if not os.path.exists(os.path.join(dist, "bin", "syshotplug")):
-        log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am install -DskipTests)" % dist)
+        log("kill test: no distribution at %s (build it: mvn -B -o -pl distribution -am package -DskipTests)" % dist)
         return 2
     first_seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     work = tempfile.mkdtemp(prefix="syshotplug-kill-")
@@ -262,19 +301,19 @@ def main():
 
 
 def campaign(rt, runs, first_seed, work):
-    log("kill test (%s): %d runs, seeds %d..%d, work folder %s" % (MODE["profile"] or "x86", runs, first_seed,
+    log("kill test (%s): %d runs, seeds %d..%d, work folder %s" % (MODE_NAME, runs, first_seed,
                                                                   first_seed + runs - 1, work))
     # Calibration, no kill: the states a whole request leaves, and how long the two requests take.
-    code, out = rt.run(WAIT_FOR_RECOVERY, *([MODE["setup"]] if MODE["setup"] else []))
+    code, out = rt.run(WAIT_FOR_RECOVERY)
     initial = rt.machine()
     if code != 0 or initial is None:
         log("kill test: calibration start failed (status %d):\n%s" % (code, out))
         return 2
-    if MODE["compare"] and not initial:
-        log("kill test: the simulated machine's state file (%s) keeps no '%s<index> <state>' lines, so DRCs"
+    if MODE["whole_state"] and not any(k.startswith("drc ") for k in initial):
+        log("kill test: the simulated machine's state file (%s) keeps no 'drc <index> <state>' lines, so DRCs"
             " added or removed before a restart are back to their boot state after it and nothing can be"
-            " checked; this mode needs the platform's MachineStateFile to save and restore DRC state"
-            % (rt.state_file, MODE["compare"]))
+            " checked; this mode needs the platform's MachineStateFile (format 2) to save DRC state"
+            % rt.state_file)
         return 2
     known, _ = parse_journal(rt.journal())
     code, out = rt.run(R1)
@@ -285,7 +324,17 @@ def campaign(rt, runs, first_seed, work):
         log("kill test: calibration requests failed:\n%s\n%s" % (out, out2))
         return 2
     effects = {}
-    for d in DEVICES:
+    if MODE["whole_state"]:
+        # Whole-file states: S1 after the add, S2 after the remove, which must be S0 again.
+        effects = {MODE["ops"][0]: after_r1, MODE["ops"][1]: after_r2}
+        if after_r1 == initial:
+            log("kill test: calibration: '%s' left the state file unchanged" % R1)
+            return 2
+        if after_r2 != initial:
+            log("kill test: calibration: '%s' does not give back the state before '%s': %s"
+                % (R2, R1, diff(initial, after_r2)))
+            return 2
+    for d in DEVICES if not MODE["whole_state"] else []:
         k = d.replace(":", " ")
         if k not in after_r1 or k not in after_r2:
             log("kill test: the simulated machine's state file has no line '%s': this mode needs the simulator"
@@ -304,12 +353,13 @@ def campaign(rt, runs, first_seed, work):
     busy = (finished[0] - submitted[0]) + (finished[1] - submitted[1])
     window = busy / 1000.0 * 1.15 + 0.3
     log("kill test: calibration ok; kill window %.2f s after the first request is journaled" % window)
-    if initial != after_r2:
+    if not MODE["whole_state"] and initial != after_r2:
         log("kill test: note: online puts memory back as %s" % diff(initial, after_r2))
 
     consistent = 0
     places = {}
     failures = []
+    commit_failed = []
     for i in range(runs):
         seed = first_seed + i
         rng = random.Random(seed)
@@ -334,11 +384,16 @@ def campaign(rt, runs, first_seed, work):
         proc.wait()
         # Restart: recovery runs first; the dry-run request completes only after it.
         code, out = rt.run(WAIT_FOR_RECOVERY, "hotplug:history 300")
+        with open(os.path.join(work, "restart.out"), "w") as f:
+            f.write(out)
         after = rt.machine()
         reqs, order = parse_journal(rt.journal())
         history = parse_history(out)
         new_ids = [rid for rid in order if rid not in known and not reqs[rid]["dry"]]
         problems = []
+        # A remove killed inside its commit (the DRC release) ends COMMIT_FAILED: recovery does not roll
+        # a commit forward, so some DRCs may be released and others not. Reported apart, not as consistent.
+        commit_killed = None
         if code != 0:
             problems.append("restart failed with status %d" % code)
         expected = dict(before)
@@ -352,35 +407,51 @@ def campaign(rt, runs, first_seed, work):
                 problems.append("request %s: journal says %s, hotplug:history shows %s" % (rid, r["outcomes"],
                                                                                           history.get(rid)))
             if r["outcomes"][0] == "SUCCEEDED":
-                expected = apply(expected, r["op"], r["targets"], effects)
+                expected = dict(effects[r["op"]]) if MODE["whole_state"] \
+                    else apply(expected, r["op"], r["targets"], effects)
+            elif (r["outcomes"][0] == "COMMIT_FAILED" and MODE["whole_state"]
+                  and "interrupted by a restart during commit" in r["messages"][0]):
+                commit_killed = rid
             elif r["outcomes"][0] not in ("ROLLED_BACK", "ABORTED", "REJECTED", "CANCELLED"):
                 problems.append("request %s ended %s: %s" % (rid, r["outcomes"][0], r["messages"][0]))
         for rid, outcomes in reqs.items():
             if rid not in new_ids and len(outcomes["outcomes"]) > 1:
                 problems.append("older request %s has %d final outcomes" % (rid, len(outcomes["outcomes"])))
-        if after != expected:
+        if commit_killed is None and after != expected:
             problems.append("machine in between: " + diff(expected, after) + cause(reqs, new_ids, expected, after))
         place = "process had exited" if exited_before else where_killed(reqs, new_ids)
         places[place] = places.get(place, 0) + 1
         summary = " ".join("%s:%s" % (reqs[r]["op"], reqs[r]["outcomes"][0] if reqs[r]["outcomes"] else "?")
                            for r in new_ids)
-        if problems:
+        if commit_killed is not None and not problems:
+            commit_failed.append(seed)
+            log("run %3d seed %d kill at +%.3f s %s [%s]: COMMIT_FAILED (known limitation: recovery does not roll a"
+                " commit forward; one outcome, history agrees); machine against the state before the remove: %s"
+                % (i + 1, seed, delay, place, summary, diff(expected, after) or "no difference"))
+            rt.set_machine(initial)
+        elif problems:
             failures.append(seed)
             log("run %3d seed %d kill at +%.3f s %s [%s]: INCONSISTENT: %s" % (i + 1, seed, delay, place, summary,
                                                                              "; ".join(problems)))
             # Start the next run from the boot state, so one failure does not spill into the next runs.
-            with open(rt.state_file, "w") as f:
-                f.write("".join("%s %s\n" % (k, v) for k, v in sorted(initial.items())))
+            rt.set_machine(initial)
         else:
             consistent += 1
             log("run %3d seed %d kill at +%.3f s %s [%s]: consistent" % (i + 1, seed, delay, place, summary))
+            if MODE["whole_state"] and after != initial:
+                # The add stayed (the remove did not succeed): the next run starts from S0 again, so
+                # every run kills an add, as an operator would release the DRCs before the next test.
+                rt.set_machine(initial)
     log("kill points: " + ", ".join("%s %d" % (k, v) for k, v in sorted(places.items())))
     if CAUSES:
         log("devices left in between, by cause: " + "; ".join("%s: %d runs" % (k, v) for k, v in sorted(CAUSES.items())))
-    log("kill test: %d/%d runs consistent (seeds %d..%d%s)" % (
+    log("kill test: %d/%d runs consistent (seeds %d..%d%s%s)" % (
         consistent, runs, first_seed, first_seed + runs - 1,
-        "" if not failures else "; inconsistent: " + " ".join(map(str, failures))))
-    return 0 if consistent == runs else 1
+        "" if not failures else "; inconsistent: " + " ".join(map(str, failures)),
+        "" if not commit_failed else "; COMMIT_FAILED, remove killed inside its commit (known limitation): "
+        + " ".join(map(str, commit_failed))))
+    # 3: nothing inconsistent, but some runs hit the known limitation (a commit is not rolled forward).
+    return 0 if consistent == runs else 1 if failures else 3
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short variant of {@code tools/kill-test.sh} (the full one runs 100 times): five SIGKILLs of the
- * distribution inside multi-device requests on the simulated machine, each followed by a restart
- * that must leave every request fully applied or fully rolled back, with one final outcome each.
- * Runs only where the distribution has been built (it is built after this module in the reactor).
+ * distribution inside multi-device requests on the simulated x86 machine, and two on the pseries one
+ * (DLPAR add and remove of DRCs), each followed by a restart that must leave every request fully
+ * applied or fully rolled back, with one final outcome each. Runs only where the distribution has
+ * been built (it is built after this module in the reactor).
  */
 class KillTestShortRunTest {
 
@@ -27,27 +28,53 @@ class KillTestShortRunTest {
 
     @Test
     void fiveKilledRunsLeaveEveryRequestFullyAppliedOrFullyRolledBack() throws Exception {
+        List<String> lines = harness("x86", 5);
+
+        String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        assertTrue(summary.startsWith("kill test: 5/5 runs consistent"), String.join("\n", lines));
+    }
+
+    /**
+     * A kill inside the DLPAR add's execute leaves DRCs acquired: recovery must release every one of
+     * them (the whole state file, DRC states included, equals the one before the add). A remove killed
+     * inside its commit ends COMMIT_FAILED, which recovery does not roll forward: the harness reports
+     * such a run apart (exit status 3), so it is accepted here as long as no run is inconsistent.
+     */
+    @Test
+    void twoKilledDlparRunsReleaseEveryAcquiredDrc() throws Exception {
+        List<String> lines = harness("pseries", 2);
+
+        String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        assertTrue(summary.startsWith("kill test: ") && !summary.contains("inconsistent"), String.join("\n", lines));
+        assertTrue(summary.startsWith("kill test: 2/2 runs consistent") || summary.contains("known limitation"),
+                String.join("\n", lines));
+    }
+
+    private static List<String> harness(String mode, int runs) throws Exception {
         assumeTrue(Files.isExecutable(DISTRIBUTION.resolve("bin/syshotplug")),
                 "skipped: the distribution is not built at " + DISTRIBUTION
-                        + " (mvn -B -o -pl distribution -am install -DskipTests)");
+                        + " (mvn -B -o -pl distribution -am package -DskipTests)");
         assumeTrue(onPath("python3"), "skipped: python3 is not on the PATH");
         long seed = Long.getLong("syshotplug.killtest.seed", System.nanoTime() % 1_000_000);
 
-        Process harness = new ProcessBuilder("sh", HARNESS.toString(), "--runs", "5", "--seed", Long.toString(seed),
-                "--dist", DISTRIBUTION.toString()).redirectErrorStream(true).start();
+        Process harness = new ProcessBuilder("sh", HARNESS.toString(), "--mode", mode, "--runs", Integer.toString(runs),
+                "--seed", Long.toString(seed), "--dist", DISTRIBUTION.toString()).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(harness.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
-                System.out.println("KILLTEST: " + line);
+                System.out.println("KILLTEST " + mode + ": " + line);
                 lines.add(line);
             }
         }
         assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the harness ended");
-
-        String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        assertTrue(summary.startsWith("kill test: 5/5 runs consistent"), String.join("\n", lines));
-        assertEquals(0, harness.exitValue(), summary);
+        // 0: every run consistent; 3: the rest ended COMMIT_FAILED, the known limitation; 1: inconsistent.
+        int status = harness.exitValue();
+        assertTrue(status == 0 || status == 3, "harness exit status " + status + ":\n" + String.join("\n", lines));
+        if (!"pseries".equals(mode)) {
+            assertEquals(0, status, String.join("\n", lines));
+        }
+        return lines;
     }
 
     private static boolean onPath(String command) {
