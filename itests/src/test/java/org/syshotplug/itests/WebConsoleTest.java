@@ -236,6 +236,8 @@ class WebConsoleTest {
                     return new org.openqa.selenium.TimeoutException(message + "; the page said: " + shown(), cause);
                 }
             };
+            // The page re-renders the map on every event: an element found a moment ago may be gone.
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             return wait;
         }
 
@@ -259,8 +261,10 @@ class WebConsoleTest {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("main")));
         }
 
+        /** Read in one script, so a re-render between finding the tile and reading it cannot intervene. */
         String cpu2State() {
-            return driver.findElement(By.cssSelector("#cpus [data-device='cpu:2']")).getAttribute("data-state");
+            return (String) ((JavascriptExecutor) driver).executeScript(
+                    "const t = document.querySelector(\"#cpus [data-device='cpu:2']\"); return t ? t.dataset.state : null;");
         }
 
         long assignedLmbs() {
