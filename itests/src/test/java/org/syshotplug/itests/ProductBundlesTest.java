@@ -32,9 +32,11 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -143,13 +145,28 @@ public class ProductBundlesTest {
         assertTrue("the first request reached the gate", entered.tryAcquire(30, TimeUnit.SECONDS));
         assertEquals("one running, 49 queued", 50, hotplug.requests().size());
 
-        CompletableFuture<Void> uninstalled = CompletableFuture.runAsync(() -> {
+        // The uninstall runs on a thread of its own (not the common pool, which a loaded 2-core
+        // machine may not start soon), and the requests are let through only once the bundle is
+        // stopping, so the test measures the sequencer and not the thread scheduler.
+        CountDownLatch stopping = new CountDownLatch(1);
+        SynchronousBundleListener watch = event -> {
+            if (event.getBundle().getBundleId() == cpu.getBundleId() && event.getType() == BundleEvent.STOPPING) {
+                stopping.countDown();
+            }
+        };
+        context.addBundleListener(watch);
+        CompletableFuture<Void> uninstalled = new CompletableFuture<>();
+        Thread uninstaller = new Thread(() -> {
             try {
                 cpu.uninstall();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                uninstalled.complete(null);
+            } catch (Exception | Error e) {
+                uninstalled.completeExceptionally(e);
             }
-        });
+        }, "uninstall-cpu-bundle");
+        uninstaller.start();
+        assertTrue("the CPU bundle began to stop", stopping.await(30, TimeUnit.SECONDS));
+        context.removeBundleListener(watch);
         // Let the requests through one at a time. The sequencer drops each CPU handler from the chain
         // at once but waits, per handler, for the request that snapshotted it; a request that reaches
         // the gate after the uninstall returned took its snapshot after every CPU handler had gone.
