@@ -27,9 +27,10 @@ import org.syshotplug.spi.UndoLog;
  * each handler's rollback given its undo log as rebuilt from the journal (once their handlers are
  * registered again, waiting at most the call deadline; IN_DOUBT if one stays missing), and one
  * interrupted in commit is rolled forward: the commit steps not journaled OK run again, and it ends
- * SUCCEEDED, or COMMIT_FAILED if one fails again (IN_DOUBT if a commit handler stays missing). A damaged journal is not guessed at: the requests it
- * names as unfinished come back IN_DOUBT from {@link Journal} and are only reported. Runs on the
- * worker before any new request; a replacement worker carries on with it if a rollback call overruns.
+ * SUCCEEDED, or COMMIT_FAILED if one fails again (IN_DOUBT if a commit handler stays missing). A
+ * damaged journal is not guessed at: the requests it names as unfinished come back IN_DOUBT from
+ * {@link Journal} and are only reported. Runs on the worker before any new request; a replacement
+ * worker carries on with it if a rollback or commit call overruns.
  */
 final class Recovery {
 
