@@ -256,7 +256,13 @@ def cause(requests, new_ids, expected, actual):
     return " [" + "; ".join(notes) + "]" if notes else ""
 
 
-def where_killed(requests, new_ids):
+def where_killed(requests, new_ids, at_kill=None):
+    # A request cut off in commit is rolled forward and ends SUCCEEDED without a message: the journal
+    # as the kill left it (no outcome yet, last phase COMMIT) says where it was.
+    for rid in new_ids:
+        r = (at_kill or {}).get(rid)
+        if r and not r["outcomes"] and r["phases"] and r["phases"][-1] == "COMMIT":
+            return "inside %s (commit)" % r["op"]
     for rid in new_ids:
         r = requests[rid]
         for m in r["messages"]:
@@ -382,6 +388,7 @@ def campaign(rt, runs, first_seed, work):
         if not exited_before:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        at_kill, _ = parse_journal(rt.journal())
         # Restart: recovery runs first; the dry-run request completes only after it.
         code, out = rt.run(WAIT_FOR_RECOVERY, "hotplug:history 300")
         with open(os.path.join(work, "restart.out"), "w") as f:
@@ -415,7 +422,7 @@ def campaign(rt, runs, first_seed, work):
                 problems.append("older request %s has %d final outcomes" % (rid, len(outcomes["outcomes"])))
         if after != expected:
             problems.append("machine in between: " + diff(expected, after) + cause(reqs, new_ids, expected, after))
-        place = "process had exited" if exited_before else where_killed(reqs, new_ids)
+        place = "process had exited" if exited_before else where_killed(reqs, new_ids, at_kill)
         places[place] = places.get(place, 0) + 1
         summary = " ".join("%s:%s" % (reqs[r]["op"], reqs[r]["outcomes"][0] if reqs[r]["outcomes"] else "?")
                            for r in new_ids)
