@@ -5,7 +5,7 @@
 #   tools/kill-test.sh [--runs N] [--seed FIRST] [--dist DIR] [--keep] [--mode x86|pseries]
 # Needs the built distribution (mvn -B -o -pl distribution -am package -DskipTests) and python3.
 # Last line: "kill test: X/N runs consistent (seeds A..B ...)"; exit status 0 if all were, 1 if one
-# was inconsistent, 3 if the others ended COMMIT_FAILED (pseries: a remove killed inside its commit,
-# which recovery does not roll forward), 2 if the set-up or calibration failed.
+# was inconsistent, 2 if the set-up or calibration failed. (A remove killed inside its commit is
+# rolled forward by recovery and must end SUCCEEDED like any other.)
 here=$(cd "$(dirname "$0")" && pwd)
 exec python3 "$here/kill_test.py" "$@"

@@ -33,6 +33,9 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
  * returns, so a successful write does not mean the object is gone: the handler then waits (bounded) until
  * the object has left {@code /sys/bus/acpi/devices} or its {@code _STA} no longer says present, and
  * reports an eject that did not complete. There is no event to wait on without netlink, hence polling.
+ *
+ * <p>Recovery re-runs a commit step that a crash interrupted, so an object already gone (or whose
+ * {@code _STA} no longer says present) counts as ejected and is not written to again.
  */
 @Component(service = HotplugHandler.class, name = AcpiEjectHandler.PID)
 @Designate(ocd = AcpiEjectHandler.Config.class)
@@ -84,14 +87,20 @@ public class AcpiEjectHandler implements HotplugHandler {
         AcpiNamespace ns = FirmwareTargets.read(files, targets.get(0));
         List<AcpiObject> objects = new ArrayList<>();
         List<DeviceRef> refs = new ArrayList<>();
+        int done = 0;
         for (DeviceRef target : targets) {
-            AcpiObject o = ns.find(target).orElseThrow(() -> HotplugException.failure(target, Errno.ENODEV,
-                    target.id() + " disappeared from /sys/bus/acpi/devices before it could be ejected", null));
+            AcpiObject o = ns.find(target).orElse(null);
+            if (o == null || gone(o)) {
+                // Validate saw it present, so it was ejected since: by this step before a restart,
+                // which recovery re-runs, or by the firmware. Done either way; asking again would fail.
+                LOG.info("request {}: {} is ejected already; nothing to do", context.request().id(), target.id());
+                context.progress(target, ++done, targets.size(), target.id() + " ejected already");
+                continue;
+            }
             objects.add(o);
             refs.add(target);
         }
         HotplugException first = null;
-        int done = 0;
         for (int i = 0; i < objects.size(); i++) {
             AcpiObject o = objects.get(i);
             // Ejecting an object takes everything below it; ejecting a child again would fail.
@@ -103,7 +112,7 @@ public class AcpiEjectHandler implements HotplugHandler {
                 files.write(KernelPaths.acpiDevice(o.name(), "eject"), "1");
                 awaitGone(context, refs.get(i), o);
                 done++;
-                context.progress(refs.get(i), done, objects.size(), "ejected " + o.name());
+                context.progress(refs.get(i), done, targets.size(), "ejected " + o.name());
             } catch (SystemFileException e) {
                 HotplugException failure = HotplugException.failure(refs.get(i), e.errno(), "eject of " + o.name()
                         + " (" + FirmwareTargets.describe(o) + ") failed: " + e.getMessage()

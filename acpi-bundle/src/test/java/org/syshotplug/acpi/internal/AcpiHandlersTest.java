@@ -216,6 +216,21 @@ class AcpiHandlersTest {
     }
 
     @Test
+    void ejectRerunAfterARestartCountsAnObjectAlreadyGoneAsDone() throws Exception {
+        // The first run's eject went through before the process died; recovery runs the step again.
+        tree.file("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/status", "0\n");
+        TestContext gone = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+        TestContext unknown = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:09")),
+                Phase.COMMIT);
+
+        new AcpiEjectHandler(files).handle(gone);
+        new AcpiEjectHandler(files).handle(unknown);
+
+        assertEquals(List.of(), files.writes, "nothing is ejected twice");
+    }
+
+    @Test
     void busyEjectIsAFailureNamingTheObjectAndTheReason() {
         files.failWrites(CONTAINER_EJECT, Errno.EBUSY);
         TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.rtas.internal.dlpar.DlparAction;
+import org.syshotplug.rtas.internal.dlpar.DlparCommand;
 import org.syshotplug.spi.HandlerContext;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
@@ -19,7 +20,9 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
 /**
  * Remove, last word: once the CPU and memory handlers have offlined the devices (execute), the
  * DRCs are isolated and released and their nodes detached. That hands the resource back to the
- * hypervisor, which cannot be undone from here, so it is a commit step.
+ * hypervisor, which cannot be undone from here, so it is a commit step. Recovery re-runs it after a
+ * crash inside commit, so a DRC that is released already counts as done and is not asked again
+ * (the kernel would refuse a second remove).
  */
 @Component(service = HotplugHandler.class, name = "org.syshotplug.rtas.drc.release")
 @HotplugHandlerRegistration(phase = "commit", priority = HandlerProperties.FIRMWARE_BUS, operations = "remove",
@@ -40,7 +43,13 @@ public class DrcReleaseHandler implements HotplugHandler {
         int done = 0;
         for (DeviceRef drc : drcs) {
             try {
-                connector.run(drc, connector.command(drc, DlparAction.REMOVE));
+                DlparCommand remove = connector.command(drc, DlparAction.REMOVE);
+                if (connector.released(remove)) {
+                    LOG.info("DRC {} released already (before a restart); nothing to do", drc.id());
+                    context.progress(drc, ++done, drcs.size(), "DRC " + drc.id() + " released already");
+                    continue;
+                }
+                connector.run(drc, remove);
             } catch (HotplugException e) {
                 throw HotplugException.failure(drc, e.errno(), e.getMessage() + "; released before it: "
                         + drcs.subList(0, done) + ", left: " + drcs.subList(done, drcs.size()), e);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.syshotplug.api.DeviceRef;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
+import org.syshotplug.api.Phase;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
@@ -156,5 +157,33 @@ class DrcRestartRecoveryTest {
 
         assertEquals(List.of(KernelPaths.DLPAR + "=memory remove index 0x8000000a"), recovery.writes);
         assertEquals(MachineStateFile.snapshot(SimulatedMachine.create(LPAR)), MachineStateFile.snapshot(restart()));
+    }
+
+    @Test
+    void aReleaseRerunAfterAKillInCommitSkipsTheDrcsReleasedBeforeIt() throws Exception {
+        SimulatedMachine machine = SimulatedMachine.create(LPAR);
+        new DrcAcquireHandler(machine).handle(add(UndoLog.recordingTo(new JournalDouble()), CORE_2, LMB_A, LMB_B));
+        HotplugRequest remove = HotplugRequest.of(Operation.REMOVE, CORE_2, LMB_A, LMB_B);
+        List<DeviceRef> drcs = List.of(CORE_2, LMB_A, LMB_B);
+        // The first commit got as far as LMB A when the process died.
+        AtomicInteger releases = new AtomicInteger();
+        SystemFiles dying = new WriteFaults(machine).afterWrite(KernelPaths.DLPAR, () -> {
+            if (releases.incrementAndGet() == 2) {
+                throw new Crash();
+            }
+        });
+        assertThrows(Crash.class, () -> new DrcReleaseHandler(dying).handle(new TestContext(remove, Phase.COMMIT, drcs)));
+        assertFalse(core2Configured(machine) || assigned(machine, 0x8000000aL));
+        assertTrue(assigned(machine, 0x8000000bL));
+
+        WriteFaults rerun = new WriteFaults(machine);
+        new DrcReleaseHandler(rerun).handle(new TestContext(remove, Phase.COMMIT, drcs));
+
+        assertEquals(List.of(KernelPaths.DLPAR + "=memory remove index 0x8000000b"), rerun.writes,
+                "only the DRC still assigned is released; the kernel would refuse the others");
+        assertFalse(assigned(machine, 0x8000000bL));
+        WriteFaults again = new WriteFaults(machine);
+        new DrcReleaseHandler(again).handle(new TestContext(remove, Phase.COMMIT, drcs));
+        assertEquals(List.of(), again.writes, "a third run finds everything released");
     }
 }

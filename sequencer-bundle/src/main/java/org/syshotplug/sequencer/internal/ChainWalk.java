@@ -71,6 +71,27 @@ final class ChainWalk {
             return new Plan(List.copyOf(executed), rules, executed.toArray(new RegisteredHandler[0]));
         }
 
+        /**
+         * Only commit steps, for recovery rolling forward a request a restart cut off in commit:
+         * {@code commit} is the handlers still to run, in the commit order.
+         */
+        static Plan rollingForward(List<RegisteredHandler> commit) {
+            PhaseRule[] rules = new PhaseRule[commit.size()];
+            java.util.Arrays.fill(rules, PhaseRule.COMMIT);
+            return new Plan(List.copyOf(commit), rules, commit.toArray(new RegisteredHandler[0]));
+        }
+
+        /** The names of the handlers of {@code rule}'s steps, in walk order. */
+        List<String> names(PhaseRule rule, java.util.function.Predicate<RegisteredHandler> taking) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < rules.length; i++) {
+                if (rules[i] == rule && handlers[i] != null && taking.test(handlers[i])) {
+                    out.add(handlers[i].name());
+                }
+            }
+            return out;
+        }
+
         int size() {
             return rules.length;
         }
@@ -123,6 +144,17 @@ final class ChainWalk {
         w.pos = w.plan.size() - 1;
         w.unwindCause = cause;
         return w;
+    }
+
+    /**
+     * The way forward only, for recovery: commit is never undone, so the commit steps a restart cut
+     * off are run again ({@link Plan#rollingForward}); SUCCEEDED if they all succeed, else
+     * COMMIT_FAILED by the commit rule. Each step is journaled as it ends, so a restart during this
+     * walk leaves the journal saying which are still due.
+     */
+    static ChainWalk rollingForward(RequestRun run, List<StepRecord> earlier, Journal journal, Events events,
+            Watchdog watchdog, Supplier<SequencerSettings> settings) {
+        return new ChainWalk(run, journal, events, watchdog, settings, earlier);
     }
 
     // ------------------------------------------------------------------ the walk
@@ -206,7 +238,8 @@ final class ChainWalk {
             }
         }
         if (journal != null) {
-            journal.phase(run.request.id(), rule.phase, run.devices());
+            journal.phase(run.request.id(), rule.phase, run.devices(), rule == PhaseRule.COMMIT
+                    ? plan.names(PhaseRule.COMMIT, h -> h.caresAbout(run.deviceTypes())) : List.of());
         }
         return null;
     }

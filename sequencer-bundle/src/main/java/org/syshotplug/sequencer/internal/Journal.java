@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -449,7 +450,17 @@ final class Journal implements AutoCloseable {
     }
 
     void phase(String id, Phase phase, List<DeviceRef> devices) {
-        append("P", id, List.of(phase.name(), JournalCodec.devices(devices)));
+        phase(id, phase, devices, List.of());
+    }
+
+    /**
+     * A phase begins. For commit, {@code handlers} names the commit handlers due, in call order: a
+     * restart inside commit re-runs those whose step is not journaled OK (see {@link Recovery}).
+     */
+    void phase(String id, Phase phase, List<DeviceRef> devices, List<String> handlers) {
+        List<String> f = new ArrayList<>(List.of(phase.name(), JournalCodec.devices(devices)));
+        f.addAll(handlers);
+        append("P", id, f);
     }
 
     void step(String id, StepRecord s) {
@@ -1107,6 +1118,8 @@ final class Journal implements AutoCloseable {
         Instant started;
         Phase phase;
         List<DeviceRef> devices;
+        /** The commit handlers due, in call order, as the commit phase's record names them; null when it names none. */
+        List<String> commitHandlers;
         Outcome outcome;
         Instant finished;
         HotplugError error;
@@ -1139,6 +1152,9 @@ final class Journal implements AutoCloseable {
                 case "P" -> {
                     phase = Phase.valueOf(f[1]);
                     devices = parse.apply(f[2]);
+                    // Journals written before commit handlers were named have none: null, not empty.
+                    commitHandlers = phase == Phase.COMMIT && f.length > 3
+                            ? List.copyOf(Arrays.asList(f).subList(3, f.length)) : null;
                 }
                 case "T" -> steps.add(new StepRecord(f[2], f[3], Phase.valueOf(f[1]), devices,
                         Duration.ofMillis(Long.parseLong(f[5])), StepRecord.Status.valueOf(f[4]), error(f, 6)));
@@ -1189,6 +1205,17 @@ final class Journal implements AutoCloseable {
          * rolled back, then any that left an undo log or attributes but never ended (running at the
          * crash: it may have changed part of what it planned).
          */
+        /** The handlers of {@code due} whose commit step is not journaled OK, in the order given. */
+        List<String> commitNotDone(List<String> due) {
+            List<String> left = new ArrayList<>(due);
+            for (StepRecord s : steps) {
+                if (s.phase() == Phase.COMMIT && s.status() == StepRecord.Status.OK) {
+                    left.remove(s.handler());
+                }
+            }
+            return left;
+        }
+
         List<String> executedNotUndone() {
             List<String> executed = new ArrayList<>();
             for (StepRecord s : steps) {

@@ -17,6 +17,7 @@ import org.syshotplug.api.HotplugError;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Phase;
+import org.syshotplug.api.StepRecord;
 import org.syshotplug.shell.DeviceRanges;
 import org.syshotplug.spi.UndoLog;
 
@@ -25,9 +26,11 @@ import org.syshotplug.spi.UndoLog;
  * ones are reported ABORTED, executing ones are walked back down through the steps they executed,
  * each handler's rollback given its undo log as rebuilt from the journal (once their handlers are
  * registered again, waiting at most the call deadline; IN_DOUBT if one stays missing), and one
- * interrupted in commit is COMMIT_FAILED. A damaged journal is not guessed at: the requests it
- * names as unfinished come back IN_DOUBT from {@link Journal} and are only reported. Runs on the
- * worker before any new request; a replacement worker carries on with it if a rollback call overruns.
+ * interrupted in commit is rolled forward: the commit steps not journaled OK run again, and it ends
+ * SUCCEEDED, or COMMIT_FAILED if one fails again (IN_DOUBT if a commit handler stays missing). A
+ * damaged journal is not guessed at: the requests it names as unfinished come back IN_DOUBT from
+ * {@link Journal} and are only reported. Runs on the worker before any new request; a replacement
+ * worker carries on with it if a rollback or commit call overruns.
  */
 final class Recovery {
 
@@ -150,8 +153,7 @@ final class Recovery {
             return report(run, e, Outcome.ABORTED, "queued when the runtime stopped; dropped on restart, nothing ran");
         }
         if (e.phase == Phase.COMMIT) {
-            return report(run, e, Outcome.COMMIT_FAILED, "interrupted by a restart during commit: the change"
-                    + " stays and its commit may be incomplete; check " + DeviceRanges.inOrder(e.devices));
+            return rollForward(run, e);
         }
         List<String> executed = e.executedNotUndone();
         if (executed.isEmpty()) {
@@ -187,6 +189,52 @@ final class Recovery {
                 false, "interrupted by a restart during execute"));
         worker.runRequest(run, back::walk);
         return true;
+    }
+
+    /**
+     * Commit cannot be undone, so a request cut off in commit is finished instead, as the kernel
+     * finishes a hot-plug past its point of no return: the commit handlers whose step is not
+     * journaled OK run again, in the commit order (they are idempotent by contract). Their steps are
+     * journaled as they end, so a restart during this walk is recovered the same way, with fewer due.
+     *
+     * @return false when the sequencer stopped while recovery waited for handlers
+     */
+    private boolean rollForward(RequestRun run, Journal.Entry e) {
+        List<String> due = e.commitHandlers;
+        if (due == null) {
+            // A journal from before the commit record named its handlers: the chain's, once those that took part are back.
+            List<String> tookPart = e.steps.stream().map(StepRecord::handler).distinct().toList();
+            if (registry.await(tookPart, settings.get().handlerDeadline()) == null) {
+                return worker.isClosed() ? false : missing(run, e, tookPart, "in commit");
+            }
+            due = PhaseRule.COMMIT.handlers(registry.chain(), e.request.operation()).stream()
+                    .filter(h -> h.caresAbout(run.deviceTypes())).map(RegisteredHandler::name).toList();
+        }
+        List<String> left = e.commitNotDone(due);
+        List<RegisteredHandler> handlers = registry.await(left, settings.get().handlerDeadline());
+        if (handlers == null) {
+            return worker.isClosed() ? false : missing(run, e, left, "in commit, before the commit steps of");
+        }
+        LOG.warn("request {} was in commit when the runtime stopped; commit cannot be undone, so rolling forward {}",
+                e.request.id(), left);
+        worker.begin(run, ChainWalk.Plan.rollingForward(handlers), e.started);
+        for (RegisteredHandler h : handlers) {
+            Map<String, Object> kept = e.attributes.get(h.name());
+            if (kept != null) {
+                run.attributes(h).putAll(kept);
+            }
+        }
+        ChainWalk forward = worker.rollingForward(run, e.steps);
+        worker.runRequest(run, forward::walk);
+        return true;
+    }
+
+    private boolean missing(RequestRun run, Journal.Entry e, List<String> needed, String where) {
+        List<String> missing = new ArrayList<>(needed);
+        registry.chain().forEach(h -> missing.remove(h.name()));
+        return report(run, e, Outcome.IN_DOUBT, "in doubt: interrupted by a restart " + where + " " + needed
+                + "; handler(s) " + missing + " not registered within " + settings.get().handlerDeadline().toMillis()
+                + " ms, so the commit was not finished; check " + DeviceRanges.inOrder(e.devices));
     }
 
     private boolean report(RequestRun run, Journal.Entry e, Outcome outcome, String message) {

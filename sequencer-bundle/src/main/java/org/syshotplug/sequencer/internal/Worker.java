@@ -301,6 +301,10 @@ final class Worker implements Watchdog.TakeOver {
         return ChainWalk.unwinding(run, earlier, cause, journal, events, watchdog, settings);
     }
 
+    ChainWalk rollingForward(RequestRun run, List<org.syshotplug.api.StepRecord> earlier) {
+        return ChainWalk.rollingForward(run, earlier, journal, events, watchdog, settings);
+    }
+
     /**
      * Runs a request (or the rest of one, for a replacement worker) and finishes it. Lets
      * {@link Watchdog.Abandoned} through untouched: the replacement finishes the request then.
