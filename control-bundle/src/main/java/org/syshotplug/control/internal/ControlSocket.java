@@ -48,6 +48,13 @@ public final class ControlSocket {
     @Reference
     HotplugService hotplug;
 
+    /*
+     * The launcher's sign that every bundle has started, so a client that finds the socket finds
+     * every bundle's commands too (they register as their bundles start, some after this one).
+     */
+    @Reference(target = "(syshotplug.runtime=ready)")
+    Runnable runtimeReady;
+
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile SystemFiles systemFiles;
 

@@ -56,6 +56,12 @@ import org.syshotplug.platform.SystemFiles;
  */
 public final class SysHotplugRuntime implements AutoCloseable {
 
+    /**
+     * The property of the service (a no-op {@link Runnable}) the launcher registers once the runtime
+     * has started: {@code syshotplug.runtime=ready}.
+     */
+    public static final String READY_PROPERTY = "syshotplug.runtime";
+
     static final String HOTPLUG_SERVICE = "org.syshotplug.api.HotplugService";
     static final String SYSTEM_FILES = "org.syshotplug.platform.SystemFiles";
     static final String PLATFORM_BUNDLE = "org.syshotplug.platform";
@@ -138,6 +144,10 @@ public final class SysHotplugRuntime implements AutoCloseable {
             if (config.shell()) {
                 runtime.raiseStartLevel(Config.LEVEL_SHELL);
             }
+            // Tells front doors that every bundle of the runtime has started (its commands are
+            // registered): the control socket opens only then. A JDK type, visible to every bundle.
+            framework.getBundleContext().registerService(Runnable.class, () -> { },
+                    new java.util.Hashtable<>(java.util.Map.of(READY_PROPERTY, "ready")));
             return runtime;
         } catch (LaunchException e) {
             runtime.close();
