@@ -193,7 +193,11 @@ final class RequestDecoder {
             }
             b.append(printable(last));
         }
-        return b.length() == 0 ? "(body)" : b.toString();
+        if (b.length() == 0) {
+            return "(body)";
+        }
+        // A path of several long names is cut as a whole, so the field a problem names stays short.
+        return b.length() > 160 ? b.substring(0, 157) + "..." : b.toString();
     }
 
     private static String kind(Class<?> type) {
@@ -212,19 +216,23 @@ final class RequestDecoder {
         return "an object";
     }
 
-    /** At most 80 characters, control characters escaped: safe to put in a problem document or a log line. */
+    /** At most 80 characters (and "..."), control characters escaped: safe in a problem document or a log line. */
     static String printable(String s) {
         if (s == null) {
             return "null";
         }
         StringBuilder b = new StringBuilder();
-        s.codePoints().limit(80).forEach(c -> {
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
+        int[] points = s.codePoints().toArray();
+        for (int i = 0; i < points.length; i++) {
+            int c = points[i];
+            String next = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    ? String.format("\\u%04x", c) : new String(Character.toChars(c));
+            // An escape is six characters: the bound is on what is written, not on what was read.
+            if (b.length() + next.length() > 80) {
+                return b + "...";
             }
-        });
-        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
+            b.append(next);
+        }
+        return b.toString();
     }
 }
