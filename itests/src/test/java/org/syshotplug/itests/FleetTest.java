@@ -15,14 +15,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,20 +223,7 @@ class FleetTest {
 
     private Path copyDistribution(String name) throws IOException {
         Path home = work.resolve(name);
-        try (Stream<Path> files = Files.walk(DISTRIBUTION)) {
-            for (Path from : files.toList()) {
-                Path relative = DISTRIBUTION.relativize(from);
-                if (relative.startsWith("data") || relative.startsWith("deploy") && !relative.toString().equals("deploy")) {
-                    continue;
-                }
-                Path to = home.resolve(relative.toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        RuntimeOptions.copyDistribution(DISTRIBUTION, home);
         return home;
     }
 

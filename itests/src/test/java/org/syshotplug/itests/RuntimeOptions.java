@@ -95,4 +95,26 @@ public final class RuntimeOptions {
     private static org.ops4j.pax.exam.options.UrlProvisionOption runtimeBundle(String name) {
         return bundle(RUNTIME_BUNDLES.resolve(name + ".jar").toUri().toString());
     }
+
+    /**
+     * A copy of the assembled distribution at {@code home}, without its data folder and deployed
+     * jars, so a test runs it as a fresh installation of its own.
+     */
+    static Path copyDistribution(Path distribution, Path home) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(distribution)) {
+            for (Path from : files.toList()) {
+                Path relative = distribution.relativize(from);
+                if (relative.startsWith("data") || relative.startsWith("deploy") && !relative.toString().equals("deploy")) {
+                    continue;
+                }
+                Path to = home.resolve(relative.toString());
+                if (java.nio.file.Files.isDirectory(from)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return home;
+    }
 }

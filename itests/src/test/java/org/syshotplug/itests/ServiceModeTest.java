@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -48,20 +47,7 @@ class ServiceModeTest {
         assumeTrue(Files.isExecutable(DISTRIBUTION.resolve("bin/syshotplug")),
                 "skipped: the distribution is not built at " + DISTRIBUTION + " (mvn -B -o -pl distribution -am package -DskipTests)");
         home = work.resolve("syshotplug");
-        try (Stream<Path> files = Files.walk(DISTRIBUTION)) {
-            for (Path from : files.toList()) {
-                Path relative = DISTRIBUTION.relativize(from);
-                if (relative.startsWith("data") || relative.startsWith("deploy") && !relative.toString().equals("deploy")) {
-                    continue;
-                }
-                Path to = home.resolve(relative.toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        RuntimeOptions.copyDistribution(DISTRIBUTION, home);
     }
 
     @AfterEach
