@@ -3,7 +3,7 @@
  * product bundles depend on the framework API and never on this package.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.syshotplug.platform.sim;
 
 import org.osgi.annotation.bundle.Export;
