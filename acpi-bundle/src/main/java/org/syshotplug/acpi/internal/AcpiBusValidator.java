@@ -17,7 +17,8 @@ import org.syshotplug.spi.HotplugHandler;
 import org.syshotplug.spi.HotplugHandlerRegistration;
 
 /**
- * The firmware bus checks before anything changes: the object is present by its {@code _STA}, the
+ * The firmware bus checks before anything changes: the object is present by its {@code _STA} (a slot
+ * firmware describes but reports empty, status 0, is refused with ENODEV), the
  * kernel's hot-plug profile of every class involved is enabled, and for a remove the object has
  * {@code _EJ0}. Runs first in validate (band 100), before the resource handler resolves targets, so
  * it looks the targets up itself.
@@ -51,8 +52,7 @@ public class AcpiBusValidator implements HotplugHandler {
         for (DeviceRef target : targets) {
             AcpiObject object = FirmwareTargets.find(ns, target);
             if (!object.status().present()) {
-                throw HotplugException.veto(target, Errno.ENODEV, object.name() + " (" + FirmwareTargets.describe(object)
-                        + ") is not present: _STA is " + object.status().describe());
+                throw emptySlot(target, object, remove);
             }
             checkProfiles(target, ns, object, profiles);
             if (remove && !object.ejectable()) {
@@ -68,6 +68,30 @@ public class AcpiBusValidator implements HotplugHandler {
                 checkNothingUnmanaged(target, ns, FirmwareTargets.find(ns, target));
             }
         }
+    }
+
+    /**
+     * Firmware keeps every slot in the namespace from boot (QEMU's {@code LNXCPU:01..03} and
+     * {@code PNP0C80:00..03}); one whose {@code _STA} reads not-present is an empty slot, and stays so
+     * after a successful eject. The kernel answers an eject of it with ENODEV, so both operations are
+     * refused here with what to do instead.
+     */
+    static HotplugException emptySlot(DeviceRef target, AcpiObject object, boolean remove) {
+        String what = object.name() + " (" + FirmwareTargets.describe(object) + ")";
+        if (remove) {
+            return HotplugException.veto(target, Errno.ENODEV, what + ": slot is empty (status "
+                    + object.status().bits() + "), nothing to remove; the firmware reports no device in it"
+                    + " (already ejected, or never inserted)");
+        }
+        String insert = switch (object.kind()) {
+            case MEMORY -> " (on QEMU: object_add memory-backend-ram,id=mem1,size=256M, then"
+                    + " device_add pc-dimm,id=dimm1,memdev=mem1)";
+            case PROCESSOR -> " (on QEMU: device_add <cpu model>,socket-id=0,core-id=N,thread-id=0)";
+            default -> "";
+        };
+        return HotplugException.veto(target, Errno.ENODEV, what + ": the firmware reports the slot empty (status "
+                + object.status().bits() + "): insert the device first" + insert + "; the kernel then adds its"
+                + " devices, and the firmware's device check brings them up");
     }
 
     /**

@@ -157,11 +157,23 @@ public class AcpiCommands {
     private void tree(AcpiNamespace ns, AcpiObject o, int depth, boolean hotplugOnly, Table table) {
         if (!hotplugOnly || relevant(ns, o)) {
             table.row("  ".repeat(depth) + o.name(), o.hid(), o.path(), o.kind() == AcpiKind.OTHER ? null : o.kind().word(),
-                    o.status().describe(), o.ejectable(), owns(o));
+                    status(o), o.ejectable(), o.status().present() ? owns(o) : null);
         }
         for (AcpiObject c : ns.children(o)) {
             tree(ns, c, depth + 1, hotplugOnly, table);
         }
+    }
+
+    /**
+     * Firmware describes every slot from boot; one whose _STA says not present is shown as the empty
+     * slot it is (a device_add fills it), never as a device.
+     */
+    static String status(AcpiObject o) {
+        if (o.status().present()) {
+            return o.status().describe();
+        }
+        boolean slot = o.ejectable() || o.kind() == AcpiKind.PROCESSOR || o.kind() == AcpiKind.MEMORY;
+        return o.status().bits() + (slot ? " empty slot" : " absent");
     }
 
     private static boolean relevant(AcpiNamespace ns, AcpiObject o) {

@@ -71,11 +71,17 @@ public final class AcpiNamespace {
         return out;
     }
 
-    /** The OS devices that go with the object: its own and those of every object below it, in order, once each. */
+    /**
+     * The OS devices that go with the object: its own and those of every present object below it, in
+     * order, once each.
+     */
     public List<DeviceRef> ownedDevices(AcpiObject top) {
         Set<DeviceRef> out = new LinkedHashSet<>();
         for (AcpiObject o : subtree(top)) {
-            out.addAll(o.owned());
+            // An empty slot (status 0) owns nothing, whatever a stale link may still say.
+            if (o.status().present()) {
+                out.addAll(o.owned());
+            }
         }
         return List.copyOf(out);
     }
@@ -109,7 +115,7 @@ public final class AcpiNamespace {
 
     /** The ACPI object that owns an OS device ({@code cpu:2} → {@code ACPI0007:02}), if any does. */
     public Optional<AcpiObject> ownerOf(DeviceRef device) {
-        return byName.values().stream().filter(o -> o.owned().contains(device)).findFirst();
+        return byName.values().stream().filter(o -> o.status().present() && o.owned().contains(device)).findFirst();
     }
 
     private void collect(AcpiObject o, List<AcpiObject> out) {

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syshotplug.api.DeviceRef;
+import org.syshotplug.api.Operation;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.spi.HandlerContext;
 import org.syshotplug.spi.HandlerProperties;
@@ -50,6 +51,11 @@ public class AcpiResourceHandler implements HotplugHandler {
         Set<DeviceRef> already = new HashSet<>(context.devices());
         for (DeviceRef target : targets) {
             AcpiObject object = FirmwareTargets.find(ns, target);
+            if (!object.status().present()) {
+                // The bus validator refuses this first; this handler may run without it (quarantined, or a
+                // chain assembled by hand), and an empty slot must never stand for devices.
+                throw AcpiBusValidator.emptySlot(target, object, context.request().operation() == Operation.REMOVE);
+            }
             DeviceRef canonical = DeviceRef.of(target.type(), object.name());
             List<DeviceRef> resolved = new ArrayList<>();
             resolved.add(canonical);

@@ -143,7 +143,7 @@ class AcpiHandlersTest {
                 .handle(validate(Operation.ADD, DeviceRef.of("container", "ACPI0004:00"))));
 
         assertEquals(Errno.ENODEV, e.errno());
-        assertTrue(e.getMessage().contains("_STA is 0 absent"), e.getMessage());
+        assertTrue(e.getMessage().contains("firmware reports the slot empty (status 0)"), e.getMessage());
     }
 
     @Test
