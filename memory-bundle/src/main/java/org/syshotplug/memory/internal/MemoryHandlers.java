@@ -13,14 +13,28 @@ public final class MemoryHandlers {
     private MemoryHandlers() {
     }
 
-    /** The validate handler with policy {@code removeMovableOnly} and {@code defaultOnlineZone} (see {@link MemoryConfig}). */
+    /** The validate handler with policy {@code removeMovableOnly} and {@code defaultOnlineZone} (see {@link MemoryConfig}), hot-add to Movable. */
     public static MemoryValidateHandler validate(SystemFiles files, boolean removeMovableOnly, String defaultOnlineZone) {
-        return new MemoryValidateHandler(files, new Settings(removeMovableOnly, defaultOnlineZone));
+        return validate(files, removeMovableOnly, defaultOnlineZone, "movable");
     }
 
-    /** The online handler with policy {@code removeMovableOnly} and {@code defaultOnlineZone} (see {@link MemoryConfig}). */
+    /** The same with {@code hotAddZone} ({@code movable}, {@code kernel}, {@code default}; see {@link HotAddZone}). */
+    public static MemoryValidateHandler validate(SystemFiles files, boolean removeMovableOnly, String defaultOnlineZone,
+            String hotAddZone) {
+        return new MemoryValidateHandler(files, new Settings(removeMovableOnly, defaultOnlineZone),
+                MemoryValidateHandler.hotAdd(hotAddZone));
+    }
+
+    /** The online handler with policy {@code removeMovableOnly} and {@code defaultOnlineZone} (see {@link MemoryConfig}), hot-add to Movable. */
     public static MemoryOnlineHandler online(SystemFiles files, boolean removeMovableOnly, String defaultOnlineZone) {
-        return new MemoryOnlineHandler(files, new Settings(removeMovableOnly, defaultOnlineZone));
+        return online(files, removeMovableOnly, defaultOnlineZone, "movable");
+    }
+
+    /** The same with {@code hotAddZone} ({@code movable}, {@code kernel}, {@code default}; see {@link HotAddZone}). */
+    public static MemoryOnlineHandler online(SystemFiles files, boolean removeMovableOnly, String defaultOnlineZone,
+            String hotAddZone) {
+        return new MemoryOnlineHandler(files, new Settings(removeMovableOnly, defaultOnlineZone),
+                MemoryValidateHandler.hotAdd(hotAddZone));
     }
 
     private record Settings(boolean removeMovableOnly, String defaultOnlineZone) implements MemoryConfig {

@@ -38,67 +38,149 @@ public class MemoryOnlineHandler implements HotplugHandler {
     private static final Pattern STATE_FILE = Pattern.compile(Pattern.quote(KernelPaths.MEMORY_ROOT)
             + "/memory([0-9]{1,10})/" + MemoryTopology.STATE);
 
-    /** One block write this step will make (no file: the block is in the asked state already). */
-    record Change(int block, String file, String undo, String range, String state) {
+    /**
+     * One block write this step will make (no file: the block is in the asked state already).
+     *
+     * @param word  what to write ({@code offline}, {@code online_movable}, ...)
+     * @param block the block as read right before the writes
+     */
+    record Change(int id, String file, String word, String undo, String range, MemoryBlock block) {
     }
 
     private final SystemFiles files;
     private final MemoryTopology topology;
     private volatile MemoryConfig config;
+    private volatile HotAddConfig hotAdd;
+
+    /** With the default hot-add policy ({@code movable}). */
+    public MemoryOnlineHandler(SystemFiles files, MemoryConfig config) {
+        this(files, config, MemoryValidateHandler.MOVABLE_HOT_ADD);
+    }
 
     @Activate
-    public MemoryOnlineHandler(@Reference(name = "files") SystemFiles files, MemoryConfig config) {
+    public MemoryOnlineHandler(@Reference(name = "files") SystemFiles files, MemoryConfig config, HotAddConfig hotAdd) {
         this.files = files;
         this.topology = new MemoryTopology(files);
         this.config = config;
+        this.hotAdd = hotAdd;
     }
 
     @Modified
-    void modified(MemoryConfig newConfig) {
+    void modified(MemoryConfig newConfig, HotAddConfig newHotAdd) {
         this.config = newConfig;
+        this.hotAdd = newHotAdd;
     }
 
     @Override
     public void handle(HandlerContext context) throws HotplugException {
         boolean bringUp = context.request().operation().isBringUp();
-        String word = bringUp ? MemoryValidateHandler.zone(context, config).word() : MemoryBlock.OFFLINE;
+        ZoneChoice zone = bringUp ? ZoneChoice.of(context, config, hotAdd) : null;
         List<DeviceRef> blocks = context.devices(DeviceRef.MEMORY);
-        List<Change> plan = plan(blocks, bringUp);
+        List<Change> plan = plan(blocks, zone);
         UndoLog undo = context.undo();
         for (Change change : plan) {
             if (change.file() != null) {
-                undo.plan(change.file(), word, change.undo());
+                undo.plan(change.file(), change.word(), change.undo());
             }
         }
         int done = 0;
         for (int i = 0; i < blocks.size(); i++) {
             DeviceRef device = blocks.get(i);
             Change change = plan.get(i);
-            int id = change.block();
+            int id = change.id();
             if (context.expired()) {
                 throw undoThenFail(undo, HotplugException.failure(device, Errno.ETIMEDOUT,
                         "the request deadline passed before memory block " + id + " was handled; the blocks changed"
                                 + " so far were put back", null));
             }
             if (change.file() == null) {
-                context.progress(device, ++done, blocks.size(), "memory block " + id + " already " + change.state());
+                context.progress(device, ++done, blocks.size(), "memory block " + id + " already "
+                        + change.block().state() + (change.block().isOnline() ? " (zone "
+                        + String.join(",", change.block().validZones()) + ")" : ""));
                 continue;
             }
             try {
-                undo.write(files, change.file(), word, change.undo());
+                undo.write(files, change.file(), change.word(), change.undo());
             } catch (SystemFileException e) {
-                throw undoThenFail(undo, HotplugException.failure(device, e.errno(),
-                        "the kernel refused to " + (bringUp ? "online" : "offline") + " memory block " + id
-                                + change.range() + " with '" + word + "': " + e.errno().name() + " (" + e.errno().text()
-                                + ")" + advice(e.errno(), bringUp), e));
+                throw undoThenFail(undo, HotplugException.failure(device, e.errno(), refusal(change, bringUp, e.errno()), e));
             }
-            LOG.info("memory block {} {}", id, word);
-            context.progress(device, ++done, blocks.size(), "memory block " + id + " " + word);
+            LOG.info("memory block {} {}", id, change.word());
+            context.progress(device, ++done, blocks.size(), "memory block " + id + " " + change.word());
+        }
+        if (zone != null && zone.hotAdd() && !blocks.isEmpty()) {
+            String note = hotAddNote(plan, zone);
+            if (!note.isEmpty()) {
+                LOG.info("request {}: {}", context.request().id(), note);
+                context.progress(blocks.get(blocks.size() - 1), blocks.size(), blocks.size(), note);
+            }
         }
     }
 
+    /** {@code memory33 (zone Normal) refused to go offline: EBUSY (Device or resource busy); ...}. */
+    private static String refusal(Change change, boolean bringUp, Errno errno) {
+        return MemoryValidateHandler.describe(change.block()) + " refused to "
+                + (bringUp ? "go online with '" + change.word() + "'" : "go offline") + ": " + errno.name() + " ("
+                + errno.text() + ")" + advice(errno, bringUp) + " (block " + change.range() + ")";
+    }
+
+    /**
+     * What the hot-add policy did, in one line: which blocks went to Movable (the DIMM stays removable),
+     * to a kernel zone, or, where Movable was not among their valid zones, wherever plain online put them.
+     */
+    private String hotAddNote(List<Change> plan, ZoneChoice zone) {
+        List<Integer> asAsked = new ArrayList<>();
+        List<Integer> fellBack = new ArrayList<>();
+        for (Change c : plan) {
+            if (c.file() == null) {
+                continue;
+            }
+            (c.word().equals(zone.zone().word()) ? asAsked : fellBack).add(c.id());
+        }
+        List<String> parts = new ArrayList<>();
+        if (!asAsked.isEmpty()) {
+            parts.add(zone.zone() == OnlineZone.MOVABLE
+                    ? fold(asAsked) + " onlined to Movable so the DIMM stays removable"
+                    : fold(asAsked) + " onlined to a kernel zone (hotAddZone=" + zone.policy().word()
+                            + "): kernel allocations may pin it, so the DIMM may not be removable again");
+        }
+        if (!fellBack.isEmpty()) {
+            parts.add(fold(fellBack) + " onlined with plain online (now in zone " + zonesNow(fellBack) + "): "
+                    + zone.zone().word() + " is not among its valid zones, so it may not be removable");
+        }
+        return String.join("; ", parts);
+    }
+
+    private String zonesNow(List<Integer> ids) {
+        List<String> zones = new ArrayList<>();
+        for (int id : ids) {
+            try {
+                topology.block(id).ifPresent(b -> b.validZones().stream().filter(z -> !zones.contains(z)).forEach(zones::add));
+            } catch (SystemFileException e) {
+                LOG.debug("memory block {}: {}", id, e.getMessage());
+            }
+        }
+        return zones.isEmpty() ? "unknown" : String.join(",", zones);
+    }
+
+    /** {@code memory32-33}, {@code memory32-33, memory40}: consecutive blocks folded. */
+    static String fold(List<Integer> ids) {
+        List<Integer> sorted = ids.stream().sorted().toList();
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = i;
+            while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
+                j++;
+            }
+            parts.add("memory" + sorted.get(i) + (j > i ? "-" + sorted.get(j) : ""));
+            i = j + 1;
+        }
+        return String.join(", ", parts);
+    }
+
     /** What each block needs, read right before the writes; a block that is not there fails the step with nothing written. */
-    private List<Change> plan(List<DeviceRef> blocks, boolean bringUp) throws HotplugException {
+    private List<Change> plan(List<DeviceRef> blocks, ZoneChoice zone) throws HotplugException {
+        boolean bringUp = zone != null;
         List<Change> plan = new ArrayList<>(blocks.size());
         for (DeviceRef device : blocks) {
             if (device.isWildcard()) {
@@ -117,12 +199,13 @@ public class MemoryOnlineHandler implements HotplugHandler {
                 throw HotplugException.failure(device, Errno.ENODEV,
                         "no such memory block: " + KernelPaths.memoryBlock(id) + " does not exist", null);
             }
-            String range = " (" + new PhysicalRange(block.start(), block.end()) + ")";
+            String range = new PhysicalRange(block.start(), block.end()).toString();
             if (bringUp ? block.isOnline() : block.isOffline()) {
-                plan.add(new Change(id, null, null, range, block.state()));
+                plan.add(new Change(id, null, null, null, range, block));
             } else {
                 plan.add(new Change(id, KernelPaths.memoryBlock(id, MemoryTopology.STATE),
-                        bringUp ? MemoryBlock.OFFLINE : OnlineZone.restoring(block).word(), range, block.state()));
+                        bringUp ? zone.forBlock(block.validZones()).word() : MemoryBlock.OFFLINE,
+                        bringUp ? MemoryBlock.OFFLINE : OnlineZone.restoring(block).word(), range, block));
             }
         }
         return plan;

@@ -27,7 +27,7 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
  * only the kernel knows whether a block empties, and it answers EBUSY when it does not.
  */
 @Component(service = HotplugHandler.class, name = "org.syshotplug.memory.validate", configurationPid = MemoryConfig.PID)
-@Designate(ocd = MemoryConfig.class)
+@Designate(ocd = MemoryMetatype.class)
 @HotplugHandlerRegistration(phase = "validate", priority = HandlerProperties.MEMORY, devices = DeviceRef.MEMORY)
 public class MemoryValidateHandler implements HotplugHandler {
 
@@ -35,18 +35,43 @@ public class MemoryValidateHandler implements HotplugHandler {
     static final String RANGE = "range";
     static final String ZONE = "zone";
 
+    /** The hot-add policy when nobody configured one: keep hot-added DIMMs removable. */
+    static final HotAddConfig MOVABLE_HOT_ADD = hotAdd("movable");
+
     private final MemoryTopology topology;
     private volatile MemoryConfig config;
+    private volatile HotAddConfig hotAdd;
+
+    /** With the default hot-add policy ({@code movable}). */
+    public MemoryValidateHandler(SystemFiles files, MemoryConfig config) {
+        this(files, config, MOVABLE_HOT_ADD);
+    }
 
     @Activate
-    public MemoryValidateHandler(@Reference(name = "files") SystemFiles files, MemoryConfig config) {
+    public MemoryValidateHandler(@Reference(name = "files") SystemFiles files, MemoryConfig config, HotAddConfig hotAdd) {
         this.topology = new MemoryTopology(files);
         this.config = config;
+        this.hotAdd = hotAdd;
     }
 
     @Modified
-    void modified(MemoryConfig newConfig) {
+    void modified(MemoryConfig newConfig, HotAddConfig newHotAdd) {
         this.config = newConfig;
+        this.hotAdd = newHotAdd;
+    }
+
+    static HotAddConfig hotAdd(String zone) {
+        return new HotAddConfig() {
+            @Override
+            public String hotAddZone() {
+                return zone;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return HotAddConfig.class;
+            }
+        };
     }
 
     @Override
@@ -58,7 +83,7 @@ public class MemoryValidateHandler implements HotplugHandler {
                     resolve(context, device, operation.isBringUp());
                 }
             }
-            OnlineZone zone = operation.isBringUp() ? zone(context, config) : null;
+            ZoneChoice zone = operation.isBringUp() ? ZoneChoice.of(context, config, hotAdd) : null;
             for (DeviceRef device : context.devices(DeviceRef.MEMORY)) {
                 check(device, operation, zone);
             }
@@ -94,7 +119,7 @@ public class MemoryValidateHandler implements HotplugHandler {
         context.resolve(wildcard, refs);
     }
 
-    private void check(DeviceRef device, Operation operation, OnlineZone zone) throws SystemFileException, HotplugException {
+    private void check(DeviceRef device, Operation operation, ZoneChoice zone) throws SystemFileException, HotplugException {
         if (device.isWildcard()) {
             throw HotplugException.veto(device, Errno.EINVAL, "memory:* was not resolved into blocks");
         }
@@ -109,24 +134,23 @@ public class MemoryValidateHandler implements HotplugHandler {
                     + " does not exist (see hotplug:lsmem)");
         }
         MemoryBlock block = found.get();
-        if (zone != null && block.isOffline() && !zone.allowedBy(block.validZones())) {
+        // A zone the hot-add policy chose falls back per block (ZoneChoice.forBlock); one the request or
+        // defaultOnlineZone names is refused here when the block cannot take it.
+        if (zone != null && block.isOffline() && !zone.hotAdd() && !zone.zone().allowedBy(block.validZones())) {
             throw HotplugException.veto(device, Errno.EINVAL, "memory block " + id + " cannot be onlined with "
-                    + zone.word() + ": its valid zones are " + String.join(" ", block.validZones()));
+                    + zone.zone().word() + ": its valid zones are " + String.join(" ", block.validZones()));
         }
         if (operation == Operation.REMOVE && config.removeMovableOnly() && block.isOnline() && !block.inMovableZone()) {
-            throw HotplugException.overridableVeto(device, "memory block " + id + " is online in zone "
-                    + String.join(" ", block.validZones()) + ", not Movable: the kernel cannot promise to empty it, so"
-                    + " removeMovableOnly (PID " + MemoryConfig.PID + ") refuses to remove it; use force to try anyway");
+            throw HotplugException.overridableVeto(device, describe(block) + " is online outside ZONE_MOVABLE: kernel"
+                    + " allocations may sit in it and the kernel cannot promise to empty it (offline answers EBUSY), so"
+                    + " removeMovableOnly (PID " + MemoryConfig.PID + ") refuses to remove it; use force to try anyway."
+                    + " Online hot-added memory with online_movable (hotAddZone=movable) to keep it removable");
         }
     }
 
-    static OnlineZone zone(HandlerContext context, MemoryConfig config) throws HotplugException {
-        String asked = context.request().parameter(ZONE);
-        try {
-            return OnlineZone.parse(asked != null ? asked : config.defaultOnlineZone());
-        } catch (IllegalArgumentException e) {
-            throw HotplugException.veto(null, Errno.EINVAL, e.getMessage()
-                    + (asked != null ? " (request parameter zone)" : " (configuration defaultOnlineZone of " + MemoryConfig.PID + ")"));
-        }
+    /** {@code memory33 (zone Normal)} for an online block, {@code memory32 (valid zones Normal,Movable)} else. */
+    static String describe(MemoryBlock block) {
+        String zones = block.validZones().isEmpty() ? "unknown" : String.join(",", block.validZones());
+        return "memory" + block.id() + (block.isOnline() ? " (zone " + zones + ")" : " (valid zones " + zones + ")");
     }
 }

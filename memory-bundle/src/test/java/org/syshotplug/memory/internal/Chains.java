@@ -20,10 +20,16 @@ final class Chains {
     }
 
     static Sequencer memoryChain(SystemFiles files, MemoryConfig config) {
+        return memoryChain(files, config, "movable");
+    }
+
+    /** With the hot-add policy {@code hotAddZone} ({@code movable}, {@code kernel}, {@code default}). */
+    static Sequencer memoryChain(SystemFiles files, MemoryConfig config, String hotAddZone) {
         Sequencer sequencer = new Sequencer(SequencerSettings.defaults().withHandlerDeadline(Duration.ofSeconds(60)));
-        sequencer.addHandler(new MemoryValidateHandler(files, config),
+        HotAddConfig hotAdd = MemoryValidateHandler.hotAdd(hotAddZone);
+        sequencer.addHandler(new MemoryValidateHandler(files, config, hotAdd),
                 props("org.syshotplug.memory.validate", "validate", HandlerProperties.MEMORY));
-        sequencer.addHandler(new MemoryOnlineHandler(files, config),
+        sequencer.addHandler(new MemoryOnlineHandler(files, config, hotAdd),
                 props("org.syshotplug.memory.online", "execute", HandlerProperties.MEMORY));
         return sequencer;
     }

@@ -136,7 +136,8 @@ class MemoryHandlersOnSimulatedMachineTest {
             assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
             assertEquals(Errno.EBUSY, result.error().errno());
             assertEquals(DeviceRef.memory(7), result.error().device());
-            assertTrue(result.error().message().contains("EBUSY"), result.error().message());
+            assertTrue(result.error().message().startsWith("memory7 (zone " + zones(7) + ") refused to go offline: EBUSY"),
+                    result.error().message());
             assertEquals(List.of("online", "online", "online"), List.of(state(5), state(6), state(7)));
             assertEquals(List.of(stateWrite(5, "offline"), stateWrite(6, "offline"), stateWrite(6, "online_kernel"),
                     stateWrite(5, "online_kernel")), files.writes, "blocks put back in reverse by the failing handler");
@@ -174,12 +175,15 @@ class MemoryHandlersOnSimulatedMachineTest {
 
     @Test
     void removeOfANonMovableBlockIsAnOverridableVeto() throws Exception {
+        String zone = zones(4);
         HotplugResult refused = Chains.run(sequencer, request(Operation.REMOVE, 4));
         HotplugResult forced = Chains.run(sequencer, request(Operation.REMOVE, 4).toBuilder().force(true).build());
 
         assertEquals(Outcome.REJECTED, refused.outcome(), refused.summary());
         assertTrue(refused.error().overridable());
         assertTrue(refused.error().message().contains("removeMovableOnly"), refused.error().message());
+        assertTrue(refused.error().message().startsWith("memory4 (zone " + zone + ") is online outside ZONE_MOVABLE"),
+                refused.error().message());
         assertEquals(Outcome.SUCCEEDED, forced.outcome(), forced.summary());
         assertEquals("offline", state(4));
     }
@@ -273,5 +277,106 @@ class MemoryHandlersOnSimulatedMachineTest {
         assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:../../x"));
         assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:-1"));
         assertThrows(IllegalArgumentException.class, () -> DeviceRef.parse("memory:1;rm"));
+    }
+
+    /** What a hot-added DIMM's blocks look like until something onlines them (memhp_default_state=offline). */
+    private List<String> stateWrites(WriteFaults files) {
+        return files.writes.stream().filter(w -> w.contains("/state=")).toList();
+    }
+
+    @Test
+    void hotAddOnlinesTheNewBlocksMovableByDefaultAndSaysSo() throws Exception {
+        offlineDirectly(6, 7);
+        List<Progress> progress = Chains.progressList();
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.ADD, 6, 7), progress);
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        assertEquals(List.of("Movable", "Movable"), List.of(zones(6), zones(7)));
+        assertTrue(progress.stream().anyMatch(p -> p.message().equals("memory6-7 onlined to Movable so the DIMM stays removable")),
+                progress.toString());
+    }
+
+    @Test
+    void hotAddedMovableBlocksCanBeRemovedAgain() throws Exception {
+        offlineDirectly(6, 7);
+        assertEquals(Outcome.SUCCEEDED, Chains.run(sequencer, request(Operation.ADD, 6, 7)).outcome());
+
+        HotplugResult remove = Chains.run(sequencer, request(Operation.REMOVE, 6, 7));
+
+        assertEquals(Outcome.SUCCEEDED, remove.outcome(), remove.summary());
+    }
+
+    @Test
+    void hotAddZoneKernelOnlinesForKernelUseAndWarns() throws Exception {
+        offlineDirectly(6);
+        List<Progress> progress = Chains.progressList();
+        try (Sequencer kernel = Chains.memoryChain(machine, Config.defaults(), "kernel")) {
+            HotplugResult result = Chains.run(kernel, request(Operation.ADD, 6), progress);
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertTrue(!zones(6).equals("Movable"), zones(6));
+            assertTrue(progress.stream().anyMatch(p -> p.message().contains("may not be removable")), progress.toString());
+        }
+    }
+
+    @Test
+    void hotAddZoneDefaultDoesWhatAnOnlineRequestDoes() throws Exception {
+        offlineDirectly(6);
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer asBefore = Chains.memoryChain(files, Config.defaults(), "default")) {
+            HotplugResult result = Chains.run(asBefore, request(Operation.ADD, 6));
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals(List.of(stateWrite(6, "online")), stateWrites(files));
+        }
+    }
+
+    @Test
+    void plainOnlineKeepsTheConfiguredZoneNotTheHotAddOne() throws Exception {
+        offlineDirectly(6);
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.memoryChain(files, Config.defaults(), "movable")) {
+            HotplugResult result = Chains.run(chain, request(Operation.ONLINE, 6));
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals(List.of(stateWrite(6, "online")), stateWrites(files));
+        }
+    }
+
+    @Test
+    void zoneParameterOverridesTheHotAddPolicy() throws Exception {
+        offlineDirectly(6);
+        WriteFaults files = new WriteFaults(machine);
+        try (Sequencer chain = Chains.memoryChain(files, Config.defaults(), "movable")) {
+            HotplugResult result = Chains.run(chain, request(Operation.ADD, 6).toBuilder().parameter("zone", "online_kernel").build());
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals(List.of(stateWrite(6, "online_kernel")), stateWrites(files));
+        }
+    }
+
+    @Test
+    void hotAddedBlockThatCannotBeMovableIsOnlinedPlainlyWithAWarning() throws Exception {
+        offlineDirectly(6, 7);
+        String zones7 = KernelPaths.memoryBlock(7, "valid_zones");
+        // A block in the middle of kernel memory: the kernel offers no Movable for it.
+        WriteFaults files = new WriteFaults(new org.syshotplug.platform.testing.ForwardingFiles(machine) {
+            @Override
+            public String read(String path) throws org.syshotplug.platform.SystemFileException {
+                String value = super.read(path);
+                return path.equals(zones7) && value.contains("Movable") && value.contains(" ") ? "Normal\n" : value;
+            }
+        });
+        List<Progress> progress = Chains.progressList();
+        try (Sequencer chain = Chains.memoryChain(files, Config.defaults(), "movable")) {
+            HotplugResult result = Chains.run(chain, request(Operation.ADD, 6, 7), progress);
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals(List.of(stateWrite(6, "online_movable"), stateWrite(7, "online")), stateWrites(files));
+            String note = progress.get(progress.size() - 1).message();
+            assertTrue(note.startsWith("memory6 onlined to Movable so the DIMM stays removable; memory7 onlined with plain online"),
+                    note);
+        }
     }
 }

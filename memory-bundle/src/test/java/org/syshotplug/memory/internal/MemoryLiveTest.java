@@ -51,7 +51,7 @@ class MemoryLiveTest {
 
                 assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.summary());
                 assertEquals(Errno.EBUSY, result.error().errno(), result.summary());
-                assertTrue(result.error().message().contains("EBUSY") && result.error().message().contains("block " + block),
+                assertTrue(result.error().message().contains("EBUSY") && result.error().message().contains("memory" + block + " (zone "),
                         result.error().message());
                 assertEquals("online", stateAfter);
             } finally {
