@@ -80,6 +80,16 @@ class ContainerHotplugOnSimulatedMachineTest {
         return new MemoryInventory(machine).devices().stream().map(DeviceInfo::ref).map(DeviceRef::numericId).toList();
     }
 
+    /**
+     * The firmware slot is empty: a 6.1 kernel keeps the object with status 0 after the eject (older
+     * kernels, and the simulator before profile x86-acpi-qemu, drop it from the bus folder).
+     */
+    boolean emptySlot(String name) throws Exception {
+        String status = KernelPaths.acpiDevice(name, "status");
+        return !machine.exists(KernelPaths.acpiDevice(name))
+                || (machine.exists(status) && (Integer.parseInt(machine.readValue(status)) & AcpiStatus.PRESENT) == 0);
+    }
+
     @Test
     void removingTheContainerOfflinesCpusThenMemoryThenEjects() throws Exception {
         HotplugResult result = run(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("container", CONTAINER)));
@@ -96,8 +106,8 @@ class ContainerHotplugOnSimulatedMachineTest {
                 DeviceRef.cpu(3), DeviceRef.memory(4), DeviceRef.memory(7))), result.devices().toString());
         assertEquals(List.of(0, 1), cpuIds());
         assertEquals(List.of(0, 1, 2, 3), blockIds());
-        assertFalse(machine.exists(KernelPaths.acpiDevice(CONTAINER)));
-        assertFalse(machine.exists(KernelPaths.acpiDevice("ACPI0007:02")));
+        assertTrue(emptySlot(CONTAINER));
+        assertTrue(emptySlot("ACPI0007:02"));
     }
 
     @Test
@@ -115,7 +125,7 @@ class ContainerHotplugOnSimulatedMachineTest {
         }
         assertTrue(handlerOrder(result, Phase.COMMIT).isEmpty());
         assertEquals(List.of("rollback org.syshotplug.cpu.online"), handlerOrder(result, Phase.ROLLBACK));
-        assertTrue(machine.exists(KernelPaths.acpiDevice(CONTAINER)));
+        assertFalse(emptySlot(CONTAINER));
         assertEquals(List.of(0, 1, 2, 3), cpuIds());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), blockIds());
     }
@@ -136,7 +146,7 @@ class ContainerHotplugOnSimulatedMachineTest {
         assertEquals(List.of(DeviceRef.of("acpi", CONTAINER)), request.targets());
         assertEquals(HotplugEvents.topic(Outcome.SUCCEEDED), finished.get("topic"));
         assertEquals(request.id(), finished.get(HotplugEvents.REQUEST_ID));
-        assertFalse(machine.exists(KernelPaths.acpiDevice(CONTAINER)));
+        assertTrue(emptySlot(CONTAINER));
         assertTrue(events.finished.isEmpty());
     }
 
@@ -159,7 +169,11 @@ class ContainerHotplugOnSimulatedMachineTest {
         }
         for (int b : CONTAINER_BLOCKS) {
             assertEquals("online", machine.readValue(KernelPaths.memoryBlock(b, "state")), "memory" + b);
+            // The hot-add policy's default: the memory device stays removable.
+            assertEquals("Movable", machine.readValue(KernelPaths.memoryBlock(b, "valid_zones")), "memory" + b);
         }
+        HotplugResult again = run(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", CONTAINER)));
+        assertEquals(Outcome.SUCCEEDED, again.outcome(), again.summary());
     }
 
     @Test
@@ -178,7 +192,7 @@ class ContainerHotplugOnSimulatedMachineTest {
         assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
         assertEquals(List.of(0, 1, 3), cpuIds());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), blockIds());
-        assertTrue(machine.exists(KernelPaths.acpiDevice(CONTAINER)));
+        assertFalse(emptySlot(CONTAINER));
     }
 
     @Test
