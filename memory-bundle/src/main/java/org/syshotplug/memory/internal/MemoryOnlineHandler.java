@@ -130,8 +130,12 @@ public class MemoryOnlineHandler implements HotplugHandler {
     private String hotAddNote(List<Change> plan, ZoneChoice zone) {
         List<Integer> asAsked = new ArrayList<>();
         List<Integer> fellBack = new ArrayList<>();
+        List<Integer> pinned = new ArrayList<>();
         for (Change c : plan) {
             if (c.file() == null) {
+                if (c.block().isOnline() && !c.block().inMovableZone()) {
+                    pinned.add(c.id());
+                }
                 continue;
             }
             (c.word().equals(zone.zone().word()) ? asAsked : fellBack).add(c.id());
@@ -146,6 +150,12 @@ public class MemoryOnlineHandler implements HotplugHandler {
         if (!fellBack.isEmpty()) {
             parts.add(fold(fellBack) + " onlined with plain online (now in zone " + zonesNow(fellBack) + "): "
                     + zone.zone().word() + " is not among its valid zones, so it may not be removable");
+        }
+        if (!pinned.isEmpty() && zone.zone() == OnlineZone.MOVABLE) {
+            // The kernel onlined them on arrival (memhp_default_state / auto_online_blocks), not this step.
+            parts.add(fold(pinned) + " already online in zone " + zonesNow(pinned) + ", where the kernel put it on"
+                    + " arrival (memhp_default_state=online): the DIMM may not be removable; boot with"
+                    + " memhp_default_state=offline or online_movable to keep hot-added memory removable");
         }
         return String.join("; ", parts);
     }

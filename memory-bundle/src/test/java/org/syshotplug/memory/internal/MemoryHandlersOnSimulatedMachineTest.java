@@ -379,4 +379,16 @@ class MemoryHandlersOnSimulatedMachineTest {
                     note);
         }
     }
+
+    @Test
+    void hotAddOfBlocksTheKernelAlreadyOnlinedIntoAKernelZoneWarns() throws Exception {
+        List<Progress> progress = Chains.progressList();
+        String zone = zones(4);
+
+        HotplugResult result = Chains.run(sequencer, request(Operation.ADD, 4), progress);
+
+        assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+        String note = progress.get(progress.size() - 1).message();
+        assertTrue(note.startsWith("memory4 already online in zone " + zone + ", where the kernel put it on arrival"), note);
+    }
 }
