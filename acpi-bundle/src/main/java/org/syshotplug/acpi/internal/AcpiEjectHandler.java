@@ -199,19 +199,22 @@ public class AcpiEjectHandler implements HotplugHandler {
                 }
                 if (isOnline(was) && !isOnline(is)) {
                     seenOffline.put(node, is);
-                } else if (seenOffline.containsKey(node) && isOnline(is)) {
+                } else if (isOnline(is) && (seenOffline.containsKey(node) || (isOnline(was) && !was.equals(is)))) {
+                    // Offline then online again, or online in another zone (the kernel's undo onlines a
+                    // memory block into the default zone, whatever zone it was in): the eject was undone.
                     throw HotplugException.failure(ref, Errno.EBUSY, "eject of " + o.name() + " ("
                             + FirmwareTargets.describe(o) + ") was started but the kernel put " + label(node)
                             + " back " + is + ": a device refused to go offline, so the kernel undid the eject and"
                             + " told firmware busy (_OST 0x82); still present: " + present(nodes, now)
-                            + "; the kernel log (dmesg) names the device, e.g. 'Offline failed.'", null);
+                            + changed(before, now) + "; the kernel log (dmesg) names the device, e.g. 'Offline failed.'",
+                            null);
                 }
             }
             if (waited >= limit || context.expired()) {
                 throw HotplugException.failure(ref, Errno.EBUSY, "eject of " + o.name() + " ("
                         + FirmwareTargets.describe(o) + ") was started but did not complete within "
                         + waited / 1_000_000 + " ms: " + (nodes.isEmpty() ? "" : "still present: " + present(nodes, now)
-                        + "; ") + "status " + statusNow(o) + "; the kernel log (dmesg) says why, e.g. 'Offline failed.'"
+                        + changed(before, now) + "; ") + "status " + statusNow(o) + "; the kernel log (dmesg) says why, e.g. 'Offline failed.'"
                         + " when a memory block refused (EBUSY), or 'Eject incomplete'", null);
             }
             if (waited >= nextNote) {
@@ -334,6 +337,28 @@ public class AcpiEjectHandler implements HotplugHandler {
             }
         }
         return parts.isEmpty() ? "no device" : String.join(", ", parts);
+    }
+
+    /**
+     * The devices whose state differs from before the write, e.g. a memory block the kernel's undo put
+     * back into ZONE_NORMAL from Movable, where kernel allocations may pin it from now on.
+     */
+    private static String changed(Map<String, String> before, Map<String, String> now) {
+        List<String> parts = new ArrayList<>();
+        boolean leftMovable = false;
+        for (Map.Entry<String, String> e : before.entrySet()) {
+            String is = now.get(e.getKey());
+            if (is != null && !is.equals(e.getValue())) {
+                parts.add(label(e.getKey()) + " was " + e.getValue() + ", is " + is);
+                leftMovable |= e.getValue().contains("Movable") && isOnline(is) && !is.contains("Movable");
+            }
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        return "; changed by the kernel's attempt: " + String.join(", ", parts) + (leftMovable
+                ? " (the kernel puts a block back with plain online, so it left ZONE_MOVABLE and may no longer be"
+                        + " removable)" : "");
     }
 
     /** {@code cpu1}, {@code memory33}, or the folder's last name for any other device. */

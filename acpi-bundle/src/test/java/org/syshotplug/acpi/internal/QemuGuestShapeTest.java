@@ -307,4 +307,30 @@ class QemuGuestShapeTest {
         assertEquals(Errno.ENODEV, e.errno());
         assertTrue(e.getMessage().contains("/sys/firmware/acpi/hotplug/processor/enabled"), e.getMessage());
     }
+
+    @Test
+    void blockTheKernelPutsBackIntoAnotherZoneEndsTheWaitAndIsNamed() {
+        // Seen on 6.1: after a refused eject the kernel onlined memory32 again with plain online, into
+        // ZONE_NORMAL, though it had been Movable.
+        dimmInserted(0, "online Movable", "online Normal");
+        String zones32 = KernelPaths.memoryBlock(32, "valid_zones");
+        Deque<String> script = new ArrayDeque<>(List.of("Movable", "Normal"));
+        ForwardingFiles kernel = new ForwardingFiles(files) {
+            @Override
+            public String read(String path) throws SystemFileException {
+                if (path.equals(zones32)) {
+                    return script.size() == 1 ? script.peek() : script.poll();
+                }
+                return super.read(path);
+            }
+        };
+
+        HotplugException e = assertThrows(HotplugException.class,
+                () -> new AcpiEjectHandler(kernel, Duration.ofSeconds(30)).handle(commit(DeviceRef.of("acpi", "PNP0C80:00"))));
+
+        assertEquals(Errno.EBUSY, e.errno());
+        assertTrue(e.getMessage().contains("the kernel put memory32 back online (zone Normal)"), e.getMessage());
+        assertTrue(e.getMessage().contains("memory32 was online (zone Movable), is online (zone Normal)"), e.getMessage());
+        assertTrue(e.getMessage().contains("may no longer be removable"), e.getMessage());
+    }
 }
