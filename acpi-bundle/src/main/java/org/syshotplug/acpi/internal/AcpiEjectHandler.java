@@ -197,7 +197,8 @@ public class AcpiEjectHandler implements HotplugHandler {
                 if (is == null) {
                     continue;
                 }
-                if (isOnline(was) && !isOnline(is)) {
+                if (isOnline(was) && is.startsWith(OFFLINE)) {
+                    // Only a state read as offline counts: a read that failed mid-removal says nothing.
                     seenOffline.put(node, is);
                 } else if (isOnline(is) && (seenOffline.containsKey(node) || (isOnline(was) && !was.equals(is)))) {
                     // Offline then online again, or online in another zone (the kernel's undo onlines a
@@ -214,8 +215,8 @@ public class AcpiEjectHandler implements HotplugHandler {
                 throw HotplugException.failure(ref, Errno.EBUSY, "eject of " + o.name() + " ("
                         + FirmwareTargets.describe(o) + ") was started but did not complete within "
                         + waited / 1_000_000 + " ms: " + (nodes.isEmpty() ? "" : "still present: " + present(nodes, now)
-                        + changed(before, now) + "; ") + "status " + statusNow(o) + "; the kernel log (dmesg) says why, e.g. 'Offline failed.'"
-                        + " when a memory block refused (EBUSY), or 'Eject incomplete'", null);
+                        + changed(before, now) + "; ") + "status " + statusNow(o) + "; the kernel log (dmesg) says"
+                        + " why, e.g. 'Offline failed.' when a memory block refused (EBUSY), or 'Eject incomplete'", null);
             }
             if (waited >= nextNote) {
                 nextNote += NOTE_EVERY.toNanos();
