@@ -29,8 +29,12 @@ final class X86Run {
 
         QemuMonitor monitor();
 
-        /** Returns when new {@code _OST} reports may have arrived or the kernel's hot-plug work is idle, at most after {@code timeout}. */
-        void awaitReports(Duration timeout) throws InterruptedException;
+        /**
+         * Waits, at most {@code timeout}, until the kernel's hot-plug work has reported an {@code _OST}
+         * containing {@code ostText} (null: until queued hot-plug work is done, where the machine can tell).
+         * The reports stay for {@link QemuMonitor#takeOstReports()}.
+         */
+        void settle(String ostText, Duration timeout) throws InterruptedException;
     }
 
     /** What one step gave. */
@@ -60,6 +64,7 @@ final class X86Run {
             for (X86Plan.Command c : step.commands()) {
                 results.add(c + " -> " + execute(c, target, ost));
             }
+            target.settle(null, OST_WAIT);
             ost.addAll(target.monitor().takeOstReports());
             List<String> kmsg = target.monitor().takeKernelLog().stream().map(String::strip)
                     .filter(l -> HOTPLUG_MESSAGES.stream().anyMatch(p -> p.matcher(l).matches())).toList();
@@ -78,18 +83,10 @@ final class X86Run {
                 return write(target.files(), c.argument(), c.value());
             }
             case "await-ost" -> {
-                long deadline = System.nanoTime() + OST_WAIT.toNanos();
-                while (true) {
-                    ost.addAll(target.monitor().takeOstReports());
-                    if (ost.stream().anyMatch(r -> r.contains(c.argument()))) {
-                        return "seen";
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return "NOT SEEN within " + OST_WAIT.toSeconds() + " s";
-                    }
-                    target.awaitReports(Duration.ofNanos(left));
-                }
+                target.settle(c.argument(), OST_WAIT);
+                ost.addAll(target.monitor().takeOstReports());
+                return ost.stream().anyMatch(r -> r.contains(c.argument())) ? "seen"
+                        : "NOT SEEN within " + OST_WAIT.toSeconds() + " s";
             }
             case "probe-offline" -> {
                 String[] range = c.argument().split("-");
