@@ -14,6 +14,7 @@ import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.sim.QemuMonitor;
+import org.syshotplug.platform.testing.X86State;
 
 /**
  * Runs an {@link X86Plan} on one machine, the real guest or the simulator, and keeps what each

@@ -1,4 +1,4 @@
-package org.syshotplug.platform.guest;
+package org.syshotplug.platform.testing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +15,7 @@ import org.syshotplug.platform.SystemFiles;
  * on the real guest and on the simulator: CPU, memory-block and node masks and attributes, the
  * hot-plug ACPI objects (status, eject, physical_node links) and the firmware hot-plug profiles.
  */
-final class X86State {
+public final class X86State {
 
     /** The ACPI objects that take part in CPU and memory hot-plug on QEMU's q35 machine. */
     private static final Pattern HOTPLUG_OBJECT = Pattern.compile("(LNXCPU|ACPI0010|ACPI0007|PNP0C80):[0-9a-f]{2}|PNP0A06:04");
@@ -27,7 +27,7 @@ final class X86State {
     private X86State() {
     }
 
-    static SortedMap<String, String> read(SystemFiles f) throws SystemFileException {
+    public static SortedMap<String, String> read(SystemFiles f) throws SystemFileException {
         SortedMap<String, String> s = new TreeMap<>();
         for (String mask : List.of("possible", "present", "online", "offline")) {
             s.put("cpu." + mask, value(f, KernelPaths.CPU_ROOT + "/" + mask));
