@@ -174,6 +174,22 @@ static int join(char *out, const char *a, const char *b) {
     return 0;
 }
 
+/* Test mode only: the file a path names, links followed, must lie inside the served folder (as in
+ * LinuxSystemFiles); a missing file is left to the operation itself, which answers ENOENT. */
+static int confined(const char *file, int follow_last) {
+    if (!test_mode || !root[0]) return 1;
+    char real[PATH_MAX], parent[PATH_MAX];
+    const char *probe = file;
+    if (!follow_last) {
+        snprintf(parent, sizeof parent, "%s", file);
+        *strrchr(parent, '/') = 0;
+        probe = parent;
+    }
+    if (!realpath(probe, real)) return 1;
+    size_t rl = strlen(root);
+    return strncmp(real, root, rl) == 0 && (real[rl] == 0 || real[rl] == '/');
+}
+
 /* Lexical normalisation of an absolute path ('.', '..', repeated '/'), in place. */
 static void normalize(char *path) {
     char *parts[PATH_MAX / 2];
@@ -205,7 +221,11 @@ static void reply_errno(struct buf *r, int err) {
 
 static void op_read(struct buf *r, const char *path) {
     char file[PATH_MAX];
-    int fd = join(file, root, path) == 0 ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+    if (join(file, root, path) != 0 || !confined(file, 1)) {
+        reply_errno(r, errno == ENAMETOOLONG ? ENAMETOOLONG : EACCES);
+        return;
+    }
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         reply_errno(r, errno);
         return;
@@ -239,8 +259,8 @@ static void op_read(struct buf *r, const char *path) {
 
 static void op_write(struct buf *r, const char *path, const char *value, size_t len) {
     char file[PATH_MAX];
-    if (join(file, root, path) != 0) {
-        reply_errno(r, errno);
+    if (join(file, root, path) != 0 || !confined(file, 1)) {
+        reply_errno(r, errno == ENAMETOOLONG ? ENAMETOOLONG : EACCES);
         return;
     }
     /* A host test serves regular files, which keep old bytes past a shorter write; sysfs has no
@@ -266,7 +286,11 @@ static int by_name(const void *a, const void *b) {
 
 static void op_list(struct buf *r, const char *path) {
     char dir[PATH_MAX];
-    DIR *d = join(dir, root, path) == 0 ? opendir(dir) : NULL;
+    if (join(dir, root, path) != 0 || !confined(dir, 1)) {
+        reply_errno(r, errno == ENAMETOOLONG ? ENAMETOOLONG : EACCES);
+        return;
+    }
+    DIR *d = opendir(dir);
     if (!d) {
         reply_errno(r, errno);
         return;
@@ -301,13 +325,17 @@ static void op_list(struct buf *r, const char *path) {
 static void op_stat(struct buf *r, const char *path, int want_dir) {
     char file[PATH_MAX];
     struct stat st;
-    int ok = join(file, root, path) == 0 && stat(file, &st) == 0 && (!want_dir || S_ISDIR(st.st_mode));
+    int ok = join(file, root, path) == 0 && confined(file, 1) && stat(file, &st) == 0 && (!want_dir || S_ISDIR(st.st_mode));
     buf_fmt(r, "OK %d", ok);
 }
 
 static void op_readlink(struct buf *r, const char *path) {
     char file[PATH_MAX], text[PATH_MAX], parent[PATH_MAX], real_parent[PATH_MAX], target[PATH_MAX];
-    ssize_t n = join(file, root, path) == 0 ? readlink(file, text, sizeof text - 1) : -1;
+    if (join(file, root, path) != 0 || !confined(file, 0)) {
+        reply_errno(r, errno == ENAMETOOLONG ? ENAMETOOLONG : EACCES);
+        return;
+    }
+    ssize_t n = readlink(file, text, sizeof text - 1);
     if (n < 0) {
         reply_errno(r, errno);
         return;
