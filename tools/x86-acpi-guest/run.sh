@@ -24,6 +24,7 @@ esac
 memhp=${2:-offline}
 case "$memhp" in offline|online|online_kernel|online_movable) ;; *) echo "unknown memhp_default_state '$memhp'" >&2; exit 2 ;; esac
 
+[ "$(uname -m)" = x86_64 ] || skip "the guest's agent is built with this host's gcc -static, which needs an x86-64 host (this is $(uname -m))"
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
   || skip "apt-get/dpkg-deb are missing: the guest kernel, busybox and QEMU 10 come from Debian's archive"
 command -v gcc >/dev/null || skip "gcc is missing: it builds the guest agent (apt-get install gcc libc6-dev)"

@@ -45,6 +45,14 @@ class X86GuestSmokeTest {
             assertTrue(log.contains("CPU1 has been hot-added"), log.toString());
             System.out.printf("X86GuestSmokeTest: %s booted to the agent's HELLO in %.1f s%n", files.describe(),
                     guest.bootTime().toMillis() / 1000.0);
+            // Reported, not asserted: what one agent round trip costs under TCG.
+            long reads = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                files.read("/sys/devices/system/cpu/cpu1/online");
+            }
+            long micros = (System.nanoTime() - reads) / 1000;
+            System.out.printf("X86GuestSmokeTest: 200 reads through the guest agent in %d ms (%d us each)%n",
+                    micros / 1000, micros / 200);
         } finally {
             System.out.printf("X86GuestSmokeTest: %.1f s in all%n", (System.nanoTime() - start) / 1e9);
         }
