@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * tools/x86-acpi-guest/agent.c built for this host and run in its test mode, serving a folder as
  * if it were {@code /} on a unix socket: the same C code that runs in the guest, without QEMU.
  */
-final class HostAgent implements AutoCloseable {
+public final class HostAgent implements AutoCloseable {
     private static final Path BINARY = Path.of("target", "agent-host", "agent").toAbsolutePath();
 
     private final Process process;
@@ -24,13 +24,13 @@ final class HostAgent implements AutoCloseable {
     }
 
     /** Starts the agent on {@code root}; the test is skipped (one line) where gcc or the source is missing. */
-    static HostAgent serve(Path root, Path socket) throws IOException, InterruptedException {
+    public static HostAgent serve(Path root, Path socket) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(binary().toString(), "--root", root.toString(), "--unix", socket.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new HostAgent(p, socket);
     }
 
-    AgentSystemFiles connect() throws IOException {
+    public AgentSystemFiles connect() throws IOException {
         return AgentSystemFiles.connect(socket, Duration.ofSeconds(10));
     }
 
