@@ -14,13 +14,13 @@ import org.syshotplug.platform.testing.X86Guest;
 /**
  * The harness end to end on the real x86-64 kernel (tools/x86-acpi-guest, QEMU TCG): the ACPI
  * objects of the captured machine are there, a CPU hot-add reaches the kernel and its _OST comes
- * back through QMP, and the new CPU goes online through the agent. Skipped, with the tool's
+ * back through QMP, the new CPU goes online through the agent, and a DIMM arrives offline. Skipped, with the tool's
  * reason, where QEMU or Debian's archive cannot be had.
  */
 class X86GuestSmokeTest {
 
     @Test
-    void cpuHotAddedThroughQmpGoesOnlineThroughTheAgent() throws Exception {
+    void cpuAndDimmHotAddedThroughQmpReachTheKernel() throws Exception {
         long start = System.nanoTime();
         try (X86Guest guest = X86Guest.boot(Path.of("target", "x86-guest", "smoke"), "offline")) {
             SystemFiles files = guest.files();
@@ -43,6 +43,14 @@ class X86GuestSmokeTest {
             assertEquals("0-1", files.readValue("/sys/devices/system/cpu/online"));
             List<String> log = guest.takeKernelLog();
             assertTrue(log.contains("CPU1 has been hot-added"), log.toString());
+
+            assertEquals("", guest.hmp("object_add memory-backend-ram,id=mem1,size=256M"));
+            assertEquals("", guest.hmp("device_add pc-dimm,id=dimm1,memdev=mem1"));
+            assertEquals("slot-type=DIMM slot=0 source=0x1 status=0x0 device=dimm1",
+                    guest.awaitOst(r -> r.startsWith("slot-type=DIMM"), Duration.ofSeconds(30)));
+            assertEquals("offline", files.readValue("/sys/devices/system/memory/memory32/state"));
+            assertEquals("/sys/devices/system/memory/memory33",
+                    files.readLink("/sys/bus/acpi/devices/PNP0C80:00/physical_node1"));
             System.out.printf("X86GuestSmokeTest: %s booted to the agent's HELLO in %.1f s%n", files.describe(),
                     guest.bootTime().toMillis() / 1000.0);
             // Reported, not asserted: what one agent round trip costs under TCG.
