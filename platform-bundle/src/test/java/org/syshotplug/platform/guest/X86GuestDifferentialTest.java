@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +73,9 @@ class X86GuestDifferentialTest {
                     }
                 }
             });
-            Files.writeString(OUT.resolve("recorded-run.txt"), X86Run.format(kernel));
+            Files.writeString(OUT.resolve("recorded-run.txt"), "# x86 guest differential run of " + Instant.now()
+                    + ": Linux " + guest.release() + ", memhp_default_state=offline (QEMU command line in "
+                    + guest.runDir().resolve("qemu-command.txt") + ")\n" + X86Run.format(kernel));
             System.out.printf("x86 guest differential: %s, boot %d ms, %d steps in %d s%n", guest.release(),
                     guest.bootTime().toMillis(), kernel.size(), (System.nanoTime() - start) / 1_000_000_000L);
         }

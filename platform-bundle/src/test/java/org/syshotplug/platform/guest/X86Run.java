@@ -149,7 +149,7 @@ final class X86Run {
         List<String> ost = null;
         List<String> kmsg = null;
         for (String line : new String(recorded, StandardCharsets.UTF_8).split("\n")) {
-            if (line.isEmpty()) {
+            if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             String[] kv = line.split(" ", 2);
