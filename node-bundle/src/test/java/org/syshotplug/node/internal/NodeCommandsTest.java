@@ -65,6 +65,10 @@ class NodeCommandsTest {
 
         machine.write("/sys/bus/acpi/devices/ACPI0004:00/eject", "1");
 
+        // The write only queues the kernel's eject work.
+
+        machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));
+
         assertTrue(commands.nodes(true, false).startsWith("available: 1 nodes (0)\n"));
         assertTrue(commands.nodes(false, true).lines().toList().get(2).strip().matches("1 +offline( +-){4} +-( +no){3} +-"),
                 commands.nodes(false, true));
