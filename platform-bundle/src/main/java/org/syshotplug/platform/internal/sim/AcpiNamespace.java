@@ -637,18 +637,26 @@ public final class AcpiNamespace {
      * device check creates the devices. Must run under the tree lock.
      */
     void insertDynamic(String kernelName, List<Integer> blocks) {
+        insertDynamic(kernelName, blocks, -1);
+    }
+
+    /** As above, with the CPU number given (a state file restoring what the kernel had chosen); -1 to choose. */
+    void insertDynamic(String kernelName, List<Integer> blocks, int cpu) {
         AcpiObject o = object(kernelName);
         if (o.present) {
             throw new IllegalStateException(kernelName + " is present");
         }
         o.blocks.clear();
         o.blocks.addAll(blocks);
+        o.cpus.clear();
+        if (cpu >= 0) {
+            o.cpus.add(cpu);
+        }
         insertTree(o);
     }
 
     private void insertTree(AcpiObject o) {
-        if (o.dynamic && "processor".equals(o.hotplugProfile)) {
-            o.cpus.clear();
+        if (o.dynamic && "processor".equals(o.hotplugProfile) && o.cpus.isEmpty()) {
             int cpu = cpus.lowestFree();
             if (cpu < 0) {
                 throw new IllegalStateException("no free CPU number for " + o.kernelName);

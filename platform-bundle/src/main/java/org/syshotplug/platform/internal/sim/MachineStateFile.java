@@ -30,6 +30,7 @@ import org.syshotplug.platform.SystemFileException;
  * memory 12 online Movable  (state, and for an online block its zone as valid_zones shows it)
  * acpi ACPI0004:00 0      (1 present, 0 absent: ejected, or an empty slot never inserted)
  * drc ..., lmb ..., core ...  (the profile's FirmwareState lines)
+ * qemu-core ..., qemu-dimm ..., qemu-backend ...  (x86-acpi-qemu: QEMU's devices, ids and DIMM addresses)
  * </pre>
  *
  * The first two words of a line name what it describes and appear once, so tools may read the file
@@ -200,6 +201,8 @@ public final class MachineStateFile {
                 }
             }
         }
+        // The restored machine's log starts empty, as a booted kernel's hot-plug log would.
+        machine.tree().kernelLog().take();
         return true;
     }
 

@@ -16,7 +16,7 @@ import org.syshotplug.platform.sim.QemuMonitor;
  * away, after which QEMU reports {@code _OST} without a device name. Errors are QEMU 10's texts.
  * Runs under the tree lock (the monitor's calls take it; _OST and _EJ0 arrive from work that holds it).
  */
-public final class QemuMachine implements QemuMonitor, AcpiNamespace.AcpiFirmware {
+public final class QemuMachine implements QemuMonitor, AcpiNamespace.AcpiFirmware, FirmwareState {
 
     static final String CPU_DRIVER = "qemu64-x86_64-cpu";
     static final String BOOT_CPU_PATH = "/machine/unattached/device[0]";
@@ -112,6 +112,70 @@ public final class QemuMachine implements QemuMonitor, AcpiNamespace.AcpiFirmwar
     private static int slotOf(AcpiNamespace.AcpiObject object) {
         String name = object.kernelName();
         return Integer.parseInt(name.substring(name.indexOf(':') + 1), 16);
+    }
+
+    // ---- state file: QEMU's side, so a restarted machine has the same devices with the same ids
+
+    @Override
+    public boolean owns(String kind) {
+        return kind.startsWith("qemu-");
+    }
+
+    /**
+     * {@code qemu-backend <id> <size>}, {@code qemu-core <core> <id|-> <cpu>} (the CPU number the
+     * kernel gave it), {@code qemu-dimm <slot> <id|-> <addr> <size> <memdev>}.
+     */
+    @Override
+    public List<String> save() {
+        List<String> lines = new ArrayList<>();
+        backends.forEach((id, size) -> lines.add("qemu-backend " + id + " " + size));
+        for (Map.Entry<Integer, String> c : cores.entrySet()) {
+            if (c.getKey() != 0) {
+                List<Integer> cpus = ns.object(AcpiNamespace.name("LNXCPU", c.getKey())).cpus();
+                lines.add("qemu-core " + c.getKey() + " " + (c.getValue().isEmpty() ? "-" : c.getValue()) + " "
+                        + (cpus.isEmpty() ? -1 : cpus.get(0)));
+            }
+        }
+        for (Dimm d : dimms.values()) {
+            lines.add("qemu-dimm " + d.slot() + " " + (d.id().isEmpty() ? "-" : d.id()) + " " + d.addr() + " "
+                    + d.size() + " " + d.memdev());
+        }
+        return lines;
+    }
+
+    @Override
+    public void restore(List<String[]> lines) throws java.io.IOException {
+        try {
+            tree.locked(() -> {
+                for (String[] f : lines) {
+                    switch (f[0]) {
+                        case "qemu-backend" -> backends.put(f[1], Long.parseLong(f[2]));
+                        case "qemu-core" -> {
+                            int core = Integer.parseInt(f[1]);
+                            cores.put(core, "-".equals(f[2]) ? "" : f[2]);
+                            ns.insertDynamic(AcpiNamespace.name("LNXCPU", core), List.of(), Integer.parseInt(f[3]));
+                        }
+                        case "qemu-dimm" -> {
+                            Dimm d = new Dimm("-".equals(f[2]) ? "" : f[2], Integer.parseInt(f[1]), Long.parseLong(f[3]),
+                                    Long.parseLong(f[4]), f[5]);
+                            dimms.put(d.slot(), d);
+                            ns.insertDynamic(AcpiNamespace.name("PNP0C80", d.slot()), blocksOf(d.addr(), d.size()));
+                        }
+                        default -> throw new IllegalArgumentException("unknown line " + String.join(" ", f));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new java.io.IOException("QEMU state does not fit an x86-acpi-qemu machine: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Integer> blocksOf(long addr, long size) {
+        List<Integer> blocks = new ArrayList<>();
+        for (long a = addr; a + blockSize <= addr + size; a += blockSize) {
+            blocks.add((int) (a / blockSize));
+        }
+        return blocks;
     }
 
     // ---- monitor words
@@ -238,10 +302,7 @@ public final class QemuMachine implements QemuMonitor, AcpiNamespace.AcpiFirmwar
                     + "fragmented or too small");
         }
         dimms.put(slot, new Dimm(id == null ? "" : id, slot, addr, size, memdev));
-        List<Integer> blocks = new ArrayList<>();
-        for (long a = addr; a + blockSize <= addr + size; a += blockSize) {
-            blocks.add((int) (a / blockSize));
-        }
+        List<Integer> blocks = blocksOf(addr, size);
         String object = AcpiNamespace.name("PNP0C80", slot);
         tree.hotplugQueue().queue(() -> {
             ns.insertDynamic(object, blocks);

@@ -58,6 +58,7 @@ public final class X86AcpiQemuProfile implements SimProfile {
         QemuMachine qemu = new QemuMachine(tree, ns, memory.blockSizeBytes());
         ns.firmware(qemu);
         tree.register(QemuMachine.class, qemu);
+        tree.register(FirmwareState.class, qemu);
     }
 
     @Override
