@@ -2,7 +2,6 @@ package org.syshotplug.platform.internal.sim;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,11 +28,13 @@ public final class HotplugWorkqueue {
         synchronized (idle) {
             pending++;
             if (worker == null) {
-                worker = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "sim-kacpi-hotplug");
-                    t.setDaemon(true);
-                    return t;
-                });
+                // One ordered worker that ends when idle, so the many machines tests build leave no threads.
+                worker = new java.util.concurrent.ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+                        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                            Thread t = new Thread(r, "sim-kacpi-hotplug");
+                            t.setDaemon(true);
+                            return t;
+                        });
             }
             worker.execute(() -> {
                 try {
