@@ -233,6 +233,8 @@ class NodeHandlersTest {
         for (int b = 8; b < 16; b++) {
             machine.write("/sys/devices/system/memory/memory" + b + "/state", "offline");
         }
+        // container_handler demands offline: user space offlines the container device before the eject.
+        machine.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         machine.write("/sys/bus/acpi/devices/ACPI0004:00/eject", "1");
         // The write only queues the kernel's eject work.
         machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));

@@ -42,6 +42,7 @@ class SimulatedStateFileTest {
         for (int b = 12; b < 16; b++) {
             before.write("/sys/devices/system/memory/memory" + b + "/state", "offline");
         }
+        before.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         before.write("/sys/bus/acpi/devices/ACPI0004:00/eject", "1");
         // The write only queued the kernel's eject work; its save follows the work.
         assertTrue(before.machine().awaitHotplugIdle(java.time.Duration.ofSeconds(10)));

@@ -114,6 +114,9 @@ public final class AcpiNamespace {
     private final SimMemory memory;
     private final Map<String, AcpiObject> objects = new LinkedHashMap<>();
     private final Map<String, Boolean> hotplugEnabled = new LinkedHashMap<>();
+    /** The container devices ({@code /sys/devices/system/container/NAME}) that are online. */
+    private final java.util.Set<String> containersOnline = new java.util.HashSet<>();
+    public static final String CONTAINER_DEVICES = "/sys/devices/system/container";
     private volatile AcpiFirmware firmware = new AcpiFirmware() { };
 
     /**
@@ -238,8 +241,6 @@ public final class AcpiNamespace {
         AcpiObject mhpc = ns.add(sb, "PNP0A06:04", "PNP0A06", "\\_SB_.MHPC", "DIMM devices", null, null, true, false,
                 "container");
         mhpc.sta = 11;
-        String containerDevice = "/sys/devices/system/container/PNP0A06:04";
-        mhpc.otherPhysical.add(containerDevice);
         for (int n = 0; n < dimmSlots; n++) {
             String hex = String.format("%02X", n);
             AcpiObject m = ns.add(mhpc, name("PNP0C80", n), "PNP0C80", "\\_SB_.MHPC.MP" + hex,
@@ -247,9 +248,6 @@ public final class AcpiNamespace {
             m.dynamic = true;
         }
         ns.publish();
-        SimDirectory c = tree.dir(containerDevice);
-        c.constant("online", "1");
-        c.link("firmware_node", mhpc.folder());
         tree.register(AcpiNamespace.class, ns);
         byte[] madt = Madt.build(possibleCpus, cpus.presentMask());
         tree.dir("/sys/firmware/acpi/tables").binary("APIC", SimAttribute.ROOT_READ_ONLY, () -> madt);
@@ -422,6 +420,9 @@ public final class AcpiNamespace {
     /** The object is present and its devices exist: the links between them (acpi_bind_one). */
     private void bind(AcpiObject o) {
         o.present = true;
+        if (isContainer(o)) {
+            createContainerDevice(o);
+        }
         SimDirectory d = tree.dir(o.folder());
         List<String> physical = new ArrayList<>();
         for (int cpu : o.cpus) {
@@ -432,14 +433,64 @@ public final class AcpiNamespace {
             physical.add(SimMemory.blockPath(block));
         }
         physical.addAll(o.otherPhysical);
+        if (isContainer(o)) {
+            physical.add(containerDevice(o));
+        }
         for (int i = 0; i < physical.size(); i++) {
             d.link(i == 0 ? "physical_node" : "physical_node" + i, physical.get(i));
         }
     }
 
+    /** container_handler's objects (ACPI0004, PNP0A05, PNP0A06): a container device represents them. */
+    private static boolean isContainer(AcpiObject o) {
+        return "container".equals(o.hotplugProfile);
+    }
+
+    private static String containerDevice(AcpiObject o) {
+        return CONTAINER_DEVICES + "/" + o.kernelName;
+    }
+
+    /**
+     * drivers/acpi/container.c container_device_attach: {@code /sys/devices/system/container/NAME},
+     * online; going offline (acpi_container_offline) needs every device of the objects directly
+     * below offline, else EBUSY; going online always succeeds.
+     */
+    private void createContainerDevice(AcpiObject o) {
+        containersOnline.add(o.kernelName);
+        SimDirectory c = tree.dir(containerDevice(o));
+        c.readWrite("online", () -> containersOnline.contains(o.kernelName) ? "1" : "0", v -> {
+            boolean up = KernelText.kstrtobool(v);
+            if (up) {
+                containersOnline.add(o.kernelName);
+                return;
+            }
+            for (AcpiObject child : o.children) {
+                if (!child.present) {
+                    continue;
+                }
+                for (int cpu : child.cpus) {
+                    if (cpus.isOnline(cpu)) {
+                        throw new KernelErrno(Errno.EBUSY, "cpu" + cpu + " of " + child.kernelName + " is online");
+                    }
+                }
+                for (int block : child.blocks) {
+                    if (memory.isOnline(block)) {
+                        throw new KernelErrno(Errno.EBUSY, "memory" + block + " of " + child.kernelName + " is online");
+                    }
+                }
+            }
+            containersOnline.remove(o.kernelName);
+        });
+        c.link("firmware_node", o.folder());
+    }
+
     /** The object went absent: its links to devices go (acpi_unbind_one), the folder stays. */
     private void unbind(AcpiObject o) {
         o.present = false;
+        if (isContainer(o)) {
+            containersOnline.remove(o.kernelName);
+            tree.remove(containerDevice(o));
+        }
         SimDirectory d = tree.dir(o.folder());
         for (String name : d.names()) {
             if (name.startsWith("physical_node")) {
@@ -518,11 +569,25 @@ public final class AcpiNamespace {
      * devices it offlined back online, when one refuses twice.
      */
     private void hotRemove(AcpiObject o) throws KernelErrno {
-        List<AcpiObject> order = new ArrayList<>();
-        for (AcpiObject c : o.children) {
-            preorder(c, order);
+        hotRemove(o, false);
+    }
+
+    /**
+     * @param restore a state file brings back an ejected object: container_handler's
+     *     {@code demand_offline} is not asked, the devices are offlined as for any object
+     */
+    private void hotRemove(AcpiObject o, boolean restore) throws KernelErrno {
+        if (isContainer(o) && o.present && !restore) {
+            // container_handler.hotplug.demand_offline: the kernel does not offline anything itself;
+            // user space must offline the devices and then the container device (it was sent a
+            // KOBJ_CHANGE uevent EVENT=offline on the container device).
+            if (containersOnline.contains(o.kernelName)) {
+                throw new KernelErrno(Errno.EBUSY, "container " + o.kernelName + " is online");
+            }
+            removeAndEject(o, subtree(o));
+            return;
         }
-        order.add(o);
+        List<AcpiObject> order = subtree(o);
         List<Physical> devices = new ArrayList<>();
         for (AcpiObject x : order) {
             if (x.present) {
@@ -565,14 +630,33 @@ public final class AcpiNamespace {
                 throw new KernelErrno(Errno.EBUSY, errdev.devName().split(" ")[1] + " cannot be offlined");
             }
         }
+        removeAndEject(o, order);
+    }
+
+    /** The objects below {@code o} in namespace pre-order, then {@code o} (acpi_scan_try_to_offline's walk). */
+    private static List<AcpiObject> subtree(AcpiObject o) {
+        List<AcpiObject> order = new ArrayList<>();
+        for (AcpiObject c : o.children) {
+            preorder(c, order);
+        }
+        order.add(o);
+        return order;
+    }
+
+    /** acpi_bus_trim, then _EJ0. */
+    private void removeAndEject(AcpiObject o, List<AcpiObject> order) throws KernelErrno {
         for (AcpiObject x : order) {
             if (!x.present) {
                 continue;
             }
             for (int cpu : x.cpus) {
+                if (cpus.isOnline(cpu)) {
+                    cpus.deviceOffline(cpu);
+                }
                 cpus.removePresent(cpu);
             }
             for (int block : x.blocks) {
+                memory.deviceOffline(block);
                 memory.removeBlock(block);
             }
             unbind(x);
@@ -605,7 +689,7 @@ public final class AcpiNamespace {
             return;
         }
         try {
-            hotRemove(o);
+            hotRemove(o, true);
         } catch (KernelErrno e) {
             throw new IllegalStateException(kernelName + " cannot be ejected: " + e.getMessage(), e);
         }

@@ -49,18 +49,65 @@ class SimulatedX86AcpiTest {
     @Test
     void ejectIsWriteOnlyAndTheKernelGivesBackWhatItOfflinedWhenABlockRefuses() throws Exception {
         assertEquals(Errno.EACCES, assertThrows(SystemFileException.class,
-                () -> machine.read(BUS + "/ACPI0004:00/eject")).errno());
-        machine.setUnmovable(14, true);
+                () -> machine.read(BUS + "/PNP0C80:01/eject")).errno());
+        machine.setUnmovable(10, true);
+        machine.write("/sys/devices/system/memory/memory9/state", "offline");
+
+        machine.write(BUS + "/PNP0C80:01/eject", "1");
+        awaitIdle();
+
+        // Two passes (acpi_scan_try_to_offline): 8 and 11 went offline in the first, 10 refused twice.
+        assertEquals(List.of("memory memory10: Offline failed."), machine.takeKernelLog());
+        for (int block : new int[] {8, 11}) {
+            assertEquals("Normal", machine.readValue("/sys/devices/system/memory/memory" + block + "/valid_zones"));
+        }
+        assertEquals("offline", machine.readValue("/sys/devices/system/memory/memory9/state"), "was offline before");
+        assertEquals("15", machine.readValue(BUS + "/PNP0C80:01/status"));
+    }
+
+    @Test
+    void aContainerIsEjectedOnlyOnceUserSpaceOfflinedItsContainerDevice() throws Exception {
+        String container = "/sys/devices/system/container/ACPI0004:00";
+        assertEquals(container, machine.readLink(BUS + "/ACPI0004:00/physical_node"));
+        assertEquals("1", machine.readValue(container + "/online"));
 
         machine.write(BUS + "/ACPI0004:00/eject", "1");
         awaitIdle();
+        assertEquals("15", machine.readValue(BUS + "/ACPI0004:00/status"), "demand_offline: EBUSY, _OST 0x82");
+        assertEquals("1", machine.readValue("/sys/devices/system/cpu/cpu2/online"), "the kernel offlined nothing");
+        assertEquals(List.of(), machine.takeKernelLog());
 
-        assertEquals("1", machine.readValue("/sys/devices/system/cpu/cpu2/online"));
-        assertEquals("online", machine.readValue("/sys/devices/system/memory/memory12/state"));
-        assertEquals("Normal", machine.readValue("/sys/devices/system/memory/memory12/valid_zones"));
-        assertEquals("15", machine.readValue(BUS + "/ACPI0004:00/status"));
-        assertEquals(List.of("smpboot: CPU 2 is now offline", "smpboot: CPU 3 is now offline",
-                "memory memory14: Offline failed."), machine.takeKernelLog());
+        assertEquals(Errno.EBUSY, assertThrows(SystemFileException.class,
+                () -> machine.write(container + "/online", "0")).errno(), "cpu2 is online");
+        machine.write("/sys/devices/system/cpu/cpu2/online", "0");
+        machine.write("/sys/devices/system/cpu/cpu3/online", "0");
+        for (int block = 12; block <= 15; block++) {
+            machine.write("/sys/devices/system/memory/memory" + block + "/state", "offline");
+        }
+        machine.write(container + "/online", "0");
+        machine.write(BUS + "/ACPI0004:00/eject", "1");
+        awaitIdle();
+
+        assertFalse(machine.exists("/sys/devices/system/cpu/cpu2"));
+        assertFalse(machine.exists("/sys/devices/system/memory/memory13"));
+        assertFalse(machine.exists(container));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0004:00/status"));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0007:03/status"));
+        assertTrue(machine.exists(BUS + "/ACPI0007:03/eject"));
+        assertFalse(machine.exists(BUS + "/ACPI0007:03/physical_node"));
+        assertFalse(machine.exists(BUS + "/PNP0C80:02/physical_node"));
+        assertEquals("0-1", machine.readValue("/sys/devices/system/cpu/present"));
+        assertEquals("0-3", machine.readValue("/sys/devices/system/cpu/possible"));
+    }
+
+    @Test
+    void aProcessorEjectOfflinesItsOnlineCpuItself() throws Exception {
+        machine.write(BUS + "/ACPI0007:01/eject", "1");
+        awaitIdle();
+
+        assertEquals(List.of("smpboot: CPU 1 is now offline"), machine.takeKernelLog());
+        assertFalse(machine.exists("/sys/devices/system/cpu/cpu1"));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0007:01/status"));
     }
 
     @Test
@@ -85,30 +132,6 @@ class SimulatedX86AcpiTest {
     }
 
     @Test
-    void ejectingAContainerOfflinesAndRemovesItsCpusBlocksButTheObjectsStay() throws Exception {
-        machine.write("/sys/devices/system/cpu/cpu2/online", "0");
-        for (int block = 12; block <= 13; block++) {
-            machine.write("/sys/devices/system/memory/memory" + block + "/state", "offline");
-        }
-        machine.takeKernelLog();
-
-        machine.write(BUS + "/ACPI0004:00/eject", "1");
-        awaitIdle();
-
-        assertEquals(List.of("smpboot: CPU 3 is now offline"), machine.takeKernelLog());
-        assertFalse(machine.exists("/sys/devices/system/cpu/cpu2"));
-        assertFalse(machine.exists("/sys/devices/system/memory/memory13"));
-        assertFalse(machine.exists("/sys/devices/system/memory/memory15"));
-        assertEquals("0", machine.readValue(BUS + "/ACPI0004:00/status"));
-        assertEquals("0", machine.readValue(BUS + "/ACPI0007:03/status"));
-        assertTrue(machine.exists(BUS + "/ACPI0007:03/eject"));
-        assertFalse(machine.exists(BUS + "/ACPI0007:03/physical_node"));
-        assertFalse(machine.exists(BUS + "/PNP0C80:02/physical_node"));
-        assertEquals("0-1", machine.readValue("/sys/devices/system/cpu/present"));
-        assertEquals("0-3", machine.readValue("/sys/devices/system/cpu/possible"));
-    }
-
-    @Test
     void insertingEjectedContainerBringsItsDevicesBackOfflineAndNotifies() throws Exception {
         for (int cpu = 2; cpu <= 3; cpu++) {
             machine.write("/sys/devices/system/cpu/cpu" + cpu + "/online", "0");
@@ -116,6 +139,7 @@ class SimulatedX86AcpiTest {
         for (int block = 12; block <= 15; block++) {
             machine.write("/sys/devices/system/memory/memory" + block + "/state", "offline");
         }
+        machine.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         machine.write(BUS + "/ACPI0004:00/eject", "1");
         awaitIdle();
         List<Map<String, Object>> events = new ArrayList<>();
@@ -126,6 +150,7 @@ class SimulatedX86AcpiTest {
         assertEquals("0", machine.readValue("/sys/devices/system/cpu/cpu2/online"));
         assertEquals("offline", machine.readValue("/sys/devices/system/memory/memory12/state"));
         assertEquals("15", machine.readValue(BUS + "/ACPI0004:00/status"));
+        assertEquals("1", machine.readValue("/sys/devices/system/container/ACPI0004:00/online"));
         assertEquals(List.of(Map.of(PlatformEvents.DEVICE, "ACPI0004:00", PlatformEvents.NOTIFY, 0)), events);
     }
 
