@@ -431,6 +431,8 @@ public final class AcpiNamespace {
         }
         for (int block : o.blocks) {
             physical.add(SimMemory.blockPath(block));
+            // acpi_bind_memory_blocks: the block points back at its memory device
+            tree.dir(SimMemory.blockPath(block)).link("firmware_node", o.folder());
         }
         physical.addAll(o.otherPhysical);
         if (isContainer(o)) {
@@ -624,7 +626,7 @@ public final class AcpiNamespace {
                     if (p.cpu()) {
                         cpus.deviceOnline(p.id());
                     } else {
-                        memory.onlineBack(p.id(), back.getValue());
+                        memory.onlineBack(p.id());
                     }
                 }
                 throw new KernelErrno(Errno.EBUSY, errdev.devName().split(" ")[1] + " cannot be offlined");

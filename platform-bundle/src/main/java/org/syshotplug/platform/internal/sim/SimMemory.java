@@ -248,11 +248,15 @@ public final class SimMemory {
         return 0;
     }
 
-    /** Puts a block the kernel offlined for an eject it then abandoned back into {@code zone}. */
-    public void onlineBack(int id, Zone zone) {
+    /**
+     * device_online for a block the kernel offlined for an eject it then abandoned:
+     * memory_subsys_online onlines with MMOP_ONLINE, so the block goes to the zone
+     * default_zone_for_pfn picks now (its old zone only if that zone still spans it).
+     */
+    public void onlineBack(int id) {
         Block b = blocks.get(id);
         if (b != null && !b.online) {
-            onlineTo(id, zone == null ? defaultZone(id) : zone);
+            onlineTo(id, defaultZone(id));
         }
     }
 

@@ -95,6 +95,8 @@ class X86AcpiQemuProfileTest {
             assertEquals(state, r(MEM + "memory" + block + "/state"), "memory" + block);
             assertEquals(zones, r(MEM + "memory" + block + "/valid_zones"), "memory" + block);
             assertTrue(machine.exists("/sys/devices/system/node/node0/memory" + block));
+            assertEquals("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/" + object,
+                    machine.readLink(MEM + "memory" + block + "/firmware_node"));
         }
     }
 
@@ -141,6 +143,7 @@ class X86AcpiQemuProfileTest {
         assertEquals("8000000", r(MEM + "block_size_bytes"));
         assertEquals("offline", r(MEM + "auto_online_blocks"));
         assertEquals("none", r(MEM + "memory0/valid_zones"));
+        assertFalse(machine.exists(MEM + "memory1/firmware_node"), "boot memory has no memory device");
         for (int b = 1; b < 8; b++) {
             assertEquals("DMA32", r(MEM + "memory" + b + "/valid_zones"));
         }
@@ -394,6 +397,27 @@ class X86AcpiQemuProfileTest {
         settled(List.of(ost("DIMM", 1, 0x3, 0x84, "dimm2"), ost("DIMM", 1, 0x103, 0x0, "-")), List.of());
         blocksGone("PNP0C80:01", 34);
         assertEquals("online", r(MEM + "memory32/state"));
+    }
+
+    /**
+     * Not captured; from the source: the eject's rollback onlines through device_online, which is
+     * MMOP_ONLINE (memory_subsys_online), so a movable block whose zone span went with it comes
+     * back in ZONE_NORMAL.
+     */
+    @Test
+    void aBlockTheAbandonedEjectPutsBackGoesToTheDefaultZone() throws Exception {
+        boot("offline");
+        dimm(1);
+        settled(List.of(ost("DIMM", 0, 0x1, 0x0, "dimm1")), List.of());
+        w(MEM + "memory32/state", "online_movable");
+        w(MEM + "memory33/state", "online");
+
+        w(ACPI + "PNP0C80:00/eject", "1");
+        settled(List.of(ost("DIMM", 0, 0x3, 0x84, "dimm1"), ost("DIMM", 0, 0x103, 0x82, "dimm1")),
+                List.of("memory memory33: Offline failed."));
+
+        assertEquals("Normal", r(MEM + "memory32/valid_zones"));
+        w(MEM + "memory32/state", "offline");
     }
 
     @Test
