@@ -112,6 +112,9 @@ public final class AcpiNamespace {
     private final SysfsTree tree;
     private final SimCpus cpus;
     private final SimMemory memory;
+    /** The CPU number each processor object's APIC id was given ({@link #logicalId}). */
+    private final Map<String, Integer> logicalIds = new java.util.HashMap<>();
+    private int nextLogicalId = -1;
     private final Map<String, AcpiObject> objects = new LinkedHashMap<>();
     private final Map<String, Boolean> hotplugEnabled = new LinkedHashMap<>();
     /** The container devices ({@code /sys/devices/system/container/NAME}) that are online. */
@@ -737,17 +740,42 @@ public final class AcpiNamespace {
         o.cpus.clear();
         if (cpu >= 0) {
             o.cpus.add(cpu);
+            logicalIds.put(o.kernelName, cpu);
+            nextLogicalId = Math.max(nextLogicalId, cpu + 1);
         }
         insertTree(o);
     }
 
+    /**
+     * arch/x86/kernel/apic/apic.c allocate_logical_cpuid: a processor's APIC id keeps the CPU number
+     * it was first given, and an APIC id never seen takes the next number never used, whatever has
+     * been removed since (a real 6.1 guest gave cores 3, 1, 2 the numbers 1, 2, 3 although cpu1 and
+     * cpu2 had gone by the third add). Boot processors hold the first numbers.
+     */
+    private int logicalId(AcpiObject o) {
+        Integer known = logicalIds.get(o.kernelName);
+        if (known != null) {
+            return known;
+        }
+        if (nextLogicalId < 0) {
+            nextLogicalId = 0;
+            for (int c = 0; c < cpus.possible(); c++) {
+                if (cpus.isPresent(c)) {
+                    nextLogicalId = c + 1;
+                }
+            }
+        }
+        if (nextLogicalId >= cpus.possible()) {
+            throw new IllegalStateException("no CPU number left for " + o.kernelName + ": only " + cpus.possible()
+                    + " processors supported");
+        }
+        logicalIds.put(o.kernelName, nextLogicalId);
+        return nextLogicalId++;
+    }
+
     private void insertTree(AcpiObject o) {
         if (o.dynamic && "processor".equals(o.hotplugProfile) && o.cpus.isEmpty()) {
-            int cpu = cpus.lowestFree();
-            if (cpu < 0) {
-                throw new IllegalStateException("no free CPU number for " + o.kernelName);
-            }
-            o.cpus.add(cpu);
+            o.cpus.add(logicalId(o));
         }
         for (int cpu : o.cpus) {
             cpus.addPresent(cpu, false);
