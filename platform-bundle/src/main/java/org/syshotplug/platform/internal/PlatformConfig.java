@@ -32,6 +32,7 @@ public @interface PlatformConfig {
             options = {@Option(label = "x86-64 with ACPI", value = "x86-acpi"),
                 @Option(label = "x86-64 with ACPI, two NUMA nodes, node 1 an ejectable container",
                         value = "x86-acpi-numa"),
+                @Option(label = "x86-64 with ACPI, the QEMU q35 guest of the differential test", value = "x86-acpi-qemu"),
                 @Option(label = "POWER pseries (RTAS, DLPAR)", value = "pseries"),
                 @Option(label = "POWER pseries, the QEMU 7.2 guest of the differential test", value = "pseries-qemu")})
     String profile() default "x86-acpi";
