@@ -12,7 +12,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SystemFiles {
 
-    /** The service property naming the implementation: {@code linux} or {@code simulated}. */
+    /** The service property naming the implementation: {@code linux}, {@code simulated} or {@code agent} (a guest kernel through its agent). */
     String MODE = "platform.mode";
 
     /** The whole content of an attribute file as text, exactly as the kernel returns it (trailing newline kept). */

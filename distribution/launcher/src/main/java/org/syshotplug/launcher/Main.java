@@ -39,8 +39,9 @@ public final class Main {
               -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
                   --platform MODE  simulated (default) or linux: drive this host's real kernel
                   --profile NAME   the simulated machine: x86-acpi (default), x86-acpi-numa (two NUMA
-                                   nodes, node 1 an ejectable ACPI container), pseries (an LPAR) or
-                                   pseries-qemu (the QEMU guest the POWER differential test uses)
+                                   nodes, node 1 an ejectable ACPI container), x86-acpi-qemu (the
+                                   QEMU q35 guest the x86 differential test uses, with hotplug:qemu),
+                                   pseries (an LPAR) or pseries-qemu (the POWER differential's guest)
                   --home DIR       the distribution folder (default: the folder above bin/)
                   --data DIR       journal and framework cache (default: HOME/data); use a second one
                                    to run a command while another runtime holds HOME/data
@@ -64,7 +65,7 @@ public final class Main {
      * The platform bundle's simulated profiles (its {@code SimProfiles.KNOWN}; the launcher cannot see
      * bundle classes). Checked here so a typo is one line before Felix starts, not a runtime without a machine.
      */
-    static final List<String> PROFILES = List.of("x86-acpi", "x86-acpi-numa", "pseries", "pseries-qemu");
+    static final List<String> PROFILES = List.of("x86-acpi", "x86-acpi-numa", "x86-acpi-qemu", "pseries", "pseries-qemu");
 
     /** The platform configuration file under HOME, whose mode and profile are checked like the options. */
     static final String PLATFORM_CFG = "etc/org.syshotplug.platform.cfg";

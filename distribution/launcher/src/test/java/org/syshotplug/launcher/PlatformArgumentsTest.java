@@ -33,7 +33,7 @@ class PlatformArgumentsTest {
         int status = run("--home", home.toString(), "--profile", "power", "-c", "hotplug:devices cpu");
 
         assertEquals(Main.EXIT_USAGE, status);
-        assertEquals("syshotplug: unknown profile 'power': known profiles are x86-acpi, x86-acpi-numa, pseries, pseries-qemu\n",
+        assertEquals("syshotplug: unknown profile 'power': known profiles are x86-acpi, x86-acpi-numa, x86-acpi-qemu, pseries, pseries-qemu\n",
                 errText());
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
@@ -54,7 +54,7 @@ class PlatformArgumentsTest {
 
         assertEquals(Main.EXIT_USAGE, status);
         assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: unknown profile 'power': known profiles are "
-                + "x86-acpi, x86-acpi-numa, pseries, pseries-qemu\n", errText());
+                + "x86-acpi, x86-acpi-numa, x86-acpi-qemu, pseries, pseries-qemu\n", errText());
     }
 
     @Test

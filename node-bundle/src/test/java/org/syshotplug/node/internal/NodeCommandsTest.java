@@ -63,7 +63,13 @@ class NodeCommandsTest {
                 .matches("1 +online +2-3 +- +8-15 +0K +0K +no +no +no +ACPI0004:00"), commands.nodes(false, true));
         assertTrue(commands.nodes(true, false).contains("node 1 cpus:\nnode 1 size: 0 MB\n"));
 
+        // container_handler demands offline: user space offlines the container device before the eject.
+        machine.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         machine.write("/sys/bus/acpi/devices/ACPI0004:00/eject", "1");
+
+        // The write only queues the kernel's eject work.
+
+        machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));
 
         assertTrue(commands.nodes(true, false).startsWith("available: 1 nodes (0)\n"));
         assertTrue(commands.nodes(false, true).lines().toList().get(2).strip().matches("1 +offline( +-){4} +-( +no){3} +-"),

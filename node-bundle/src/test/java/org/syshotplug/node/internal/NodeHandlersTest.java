@@ -159,6 +159,8 @@ class NodeHandlersTest {
         for (String cpu : List.of("2", "3")) {
             machine.write("/sys/devices/system/cpu/cpu" + cpu + "/online", "0");
             machine.write("/sys/bus/acpi/devices/ACPI0007:0" + cpu + "/eject", "1");
+            // The write only queues the kernel's eject work.
+            machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));
         }
         assertEquals("0", machine.readValue("/sys/devices/system/node/has_cpu"));
         assertEquals("0-1", machine.readValue("/sys/devices/system/node/online"));
@@ -177,6 +179,8 @@ class NodeHandlersTest {
             machine.write("/sys/devices/system/memory/memory" + b + "/state", "offline");
         }
         machine.write("/sys/bus/acpi/devices/PNP0C80:01/eject", "1");
+        // The write only queues the kernel's eject work.
+        machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));
         assertEquals("0", machine.readValue("/sys/devices/system/node/has_memory"));
         TestContext c = validate(Operation.OFFLINE, "node:1");
 
@@ -229,6 +233,10 @@ class NodeHandlersTest {
         for (int b = 8; b < 16; b++) {
             machine.write("/sys/devices/system/memory/memory" + b + "/state", "offline");
         }
+        // container_handler demands offline: user space offlines the container device before the eject.
+        machine.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         machine.write("/sys/bus/acpi/devices/ACPI0004:00/eject", "1");
+        // The write only queues the kernel's eject work.
+        machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10));
     }
 }

@@ -13,10 +13,16 @@ public @interface PlatformConfig {
     String PID = "org.syshotplug.platform";
 
     @AttributeDefinition(name = "Mode", description = "linux: real files under the root; simulated: an "
-            + "in-memory machine (offers MachineControl for fault injection).",
+            + "in-memory machine (offers MachineControl for fault injection); agent: another kernel's files, "
+            + "served by the agent of a QEMU guest (tools/x86-acpi-guest) on the agent socket.",
             options = {@Option(label = "Linux kernel files", value = "linux"),
-                @Option(label = "Simulated machine", value = "simulated")})
+                @Option(label = "Simulated machine", value = "simulated"),
+                @Option(label = "Agent of a QEMU guest", value = "agent")})
     String mode() default "simulated";
+
+    @AttributeDefinition(name = "Agent socket", description = "agent mode: the unix socket QEMU connects to "
+            + "the guest agent's serial port (tools/x86-acpi-guest: WORKDIR/agent.sock).")
+    String agentSocket() default "";
 
     @AttributeDefinition(name = "Root", description = "linux mode: the folder that stands for / "
             + "(/ in production, a captured fixture tree in tests).")
@@ -26,6 +32,7 @@ public @interface PlatformConfig {
             options = {@Option(label = "x86-64 with ACPI", value = "x86-acpi"),
                 @Option(label = "x86-64 with ACPI, two NUMA nodes, node 1 an ejectable container",
                         value = "x86-acpi-numa"),
+                @Option(label = "x86-64 with ACPI, the QEMU q35 guest of the differential test", value = "x86-acpi-qemu"),
                 @Option(label = "POWER pseries (RTAS, DLPAR)", value = "pseries"),
                 @Option(label = "POWER pseries, the QEMU 7.2 guest of the differential test", value = "pseries-qemu")})
     String profile() default "x86-acpi";

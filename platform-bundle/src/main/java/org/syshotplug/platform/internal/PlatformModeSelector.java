@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.syshotplug.platform.internal.sim.SimProfiles;
 
 /**
- * Enables the platform component the configured mode asks for and disables the other, so exactly
+ * Enables the platform component the configured mode asks for and disables the others, so exactly
  * one SystemFiles is registered and MachineControl exists only on a simulated machine.
  */
 @Component(configurationPid = PlatformConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -21,15 +21,43 @@ public class PlatformModeSelector {
 
     static final String LINUX = "linux";
     static final String SIMULATED = "simulated";
+    static final String AGENT = "agent";
 
     private static final Logger LOG = LoggerFactory.getLogger(PlatformModeSelector.class);
+
+    /** Whether this selector enabled the agent component: only then is there one to disable. */
+    private boolean agentEnabled;
 
     @Activate
     @Modified
     void apply(ComponentContext context, PlatformConfig config) {
         String mode = config.mode() == null ? SIMULATED : config.mode().strip();
+        if (agentEnabled && !AGENT.equals(mode)) {
+            context.disableComponent(AgentPlatform.NAME);
+            agentEnabled = false;
+        }
         String enable;
         String disable;
+        if (AGENT.equals(mode)) {
+            context.disableComponent(LinuxPlatform.NAME);
+            context.disableComponent(SimulatedPlatform.NAME);
+            if (config.agentSocket() == null || config.agentSocket().isBlank()) {
+                if (agentEnabled) {
+                    context.disableComponent(AgentPlatform.NAME);
+                    agentEnabled = false;
+                }
+                LOG.warn("{}: mode 'agent' needs agentSocket (the guest agent's unix socket); no SystemFiles "
+                        + "registered; fix {}.cfg", PlatformConfig.PID, PlatformConfig.PID);
+                return;
+            }
+            // Enabled once; a new socket later makes DS reactivate it with the new configuration.
+            if (!agentEnabled) {
+                context.enableComponent(AgentPlatform.NAME);
+                agentEnabled = true;
+            }
+            LOG.info("platform mode {}", mode);
+            return;
+        }
         if (LINUX.equals(mode)) {
             enable = LinuxPlatform.NAME;
             disable = SimulatedPlatform.NAME;
@@ -46,7 +74,7 @@ public class PlatformModeSelector {
             disable = LinuxPlatform.NAME;
         } else {
             // WARN: a user's typo, not a fault of the runtime; one line, nothing half-started.
-            LOG.warn("{} mode '{}' is neither 'linux' nor 'simulated': no SystemFiles registered; fix {}.cfg",
+            LOG.warn("{} mode '{}' is neither 'linux', 'simulated' nor 'agent': no SystemFiles registered; fix {}.cfg",
                     PlatformConfig.PID, mode, PlatformConfig.PID);
             context.disableComponent(LinuxPlatform.NAME);
             context.disableComponent(SimulatedPlatform.NAME);

@@ -55,6 +55,18 @@ public class SimulatedPlatform extends ForwardingSystemFiles implements MachineC
                     state.path());
             // The file describes the machine from its start, before the first write.
             state.save(machine);
+            // An eject write only queues the kernel's work: the state changes again when it has run.
+            MachineStateFile kept = state;
+            SimulatedMachine m = machine;
+            machine.onHotplugWork(() -> {
+                synchronized (kept) {
+                    try {
+                        kept.save(m);
+                    } catch (IOException e) {
+                        LOG.error("simulated machine state {} not written after hot-plug work: {}", kept.path(), e);
+                    }
+                }
+            });
         }
         for (String entry : config.faultDelays().strip().split("[,\\s]+")) {
             int eq = entry.lastIndexOf('=');

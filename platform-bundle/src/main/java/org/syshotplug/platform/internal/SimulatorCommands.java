@@ -14,10 +14,11 @@ import org.syshotplug.shell.CommandHelp;
  * {@code hotplug:acpinotify}: on the simulated machine, plays the firmware and raises an ACPI
  * notification, which the ACPI bundle's notify listener turns into a request like any other. It
  * lives here, next to the simulator, so that no product bundle needs {@link MachineControl}; on a
- * real machine the command stays and says why it cannot work.
+ * real machine the command stays and says why it cannot work. {@code hotplug:qemu} is the QEMU
+ * monitor of the simulated {@code x86-acpi-qemu} machine.
  */
 @Component(service = SimulatorCommands.class, property = {"osgi.command.scope=hotplug",
-        "osgi.command.function=acpinotify"})
+        "osgi.command.function=acpinotify", "osgi.command.function=qemu"})
 public class SimulatorCommands {
 
     // ACPI 6.5, 5.6.6 "Device Object Notifications".
@@ -60,6 +61,49 @@ public class SimulatorCommands {
         int notify = notifyValue(value);
         control.notifyAcpi(device, notify);
         return "raised " + notifyName(notify) + " (0x" + Integer.toHexString(notify) + ") on " + device;
+    }
+
+    @Descriptor("simulated x86-acpi-qemu machine only: a QEMU monitor command (device_add, device_del, object_add,"
+            + " object_del); prints QEMU's answer, then the _OST reports and kernel log lines once the guest kernel"
+            + " handled it")
+    public String qemu(
+            @Descriptor("show this help and exit")
+            @Parameter(names = {"-h", "--help"}, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("the monitor command, e.g. device_add qemu64-x86_64-cpu,socket-id=0,core-id=1,thread-id=0,id=cpu1")
+            String... words) {
+        if (help) {
+            return CommandHelp.render(SimulatorCommands.class, "hotplug", "qemu").stripTrailing();
+        }
+        if (words.length == 0) {
+            throw new IllegalArgumentException("give a monitor command, e.g. hotplug:qemu device_del cpu1");
+        }
+        return qemu(String.join(" ", words));
+    }
+
+    String qemu(String command) {
+        MachineControl control = machine;
+        org.syshotplug.platform.internal.sim.SimulatedMachine sim = control instanceof SimulatedPlatform p ? p.machine()
+                : control instanceof org.syshotplug.platform.internal.sim.SimulatedMachine m ? m : null;
+        org.syshotplug.platform.sim.QemuMonitor monitor = sim == null ? null : sim.qemuMonitor().orElse(null);
+        if (monitor == null) {
+            throw new IllegalStateException("only the simulated x86-acpi-qemu machine has a QEMU monitor (profile "
+                    + "x86-acpi-qemu)");
+        }
+        StringBuilder out = new StringBuilder(monitor.hmp(command.replaceAll("\\p{Cc}", " ")));
+        try {
+            if (!sim.awaitHotplugIdle(java.time.Duration.ofSeconds(10))) {
+                out.append(out.length() > 0 ? "\n" : "").append("(the guest kernel is still busy)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String ost : monitor.takeOstReports()) {
+            out.append(out.length() > 0 ? "\n" : "").append("_OST ").append(ost);
+        }
+        for (String line : monitor.takeKernelLog()) {
+            out.append(out.length() > 0 ? "\n" : "").append("kernel: ").append(line);
+        }
+        return out.toString();
     }
 
     static int notifyValue(String text) {

@@ -30,7 +30,7 @@ class PlatformConfigRefusalTest {
 
         assertEquals(List.of("disableComponent " + LinuxPlatform.NAME, "disableComponent " + SimulatedPlatform.NAME),
                 calls);
-        assertEquals("unknown simulated profile 'power': known profiles are x86-acpi, x86-acpi-numa, pseries, pseries-qemu",
+        assertEquals("unknown simulated profile 'power': known profiles are x86-acpi, x86-acpi-numa, x86-acpi-qemu, pseries, pseries-qemu",
                 PlatformModeSelector.refusal(config));
     }
 

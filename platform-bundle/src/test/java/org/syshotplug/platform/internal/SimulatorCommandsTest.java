@@ -40,4 +40,18 @@ class SimulatorCommandsTest {
         assertThrows(IllegalArgumentException.class, () -> commands.acpinotify("../x", "0x03"));
         assertEquals("raised device-check (0x1) on ACPI0004:00", commands.acpinotify("ACPI0004:00", "0x01"));
     }
+
+    @Test
+    void qemuRunsTheMonitorCommandAndShowsWhatTheGuestKernelDid() {
+        SimulatorCommands commands = new SimulatorCommands();
+        commands.machine = SimulatedMachine.create(org.syshotplug.platform.internal.sim.SimConfig.builder()
+                .profile("x86-acpi-qemu").build());
+
+        assertEquals("_OST slot-type=CPU slot=2 source=0x1 status=0x0 device=c2\nkernel: CPU1 has been hot-added",
+                commands.qemu("device_add qemu64-x86_64-cpu,socket-id=0,core-id=2,thread-id=0,id=c2"));
+        assertEquals("Error: Device 'nope' not found", commands.qemu("device_del nope"));
+
+        commands.machine = SimulatedMachine.x86Acpi(4, 8);
+        assertThrows(IllegalStateException.class, () -> commands.qemu("device_del c2"));
+    }
 }

@@ -30,6 +30,7 @@ import org.syshotplug.platform.SystemFileException;
  * memory 12 online Movable  (state, and for an online block its zone as valid_zones shows it)
  * acpi ACPI0004:00 0      (1 present, 0 absent: ejected, or an empty slot never inserted)
  * drc ..., lmb ..., core ...  (the profile's FirmwareState lines)
+ * qemu-core ..., qemu-dimm ..., qemu-backend ...  (x86-acpi-qemu: QEMU's devices, ids and DIMM addresses)
  * </pre>
  *
  * The first two words of a line name what it describes and appear once, so tools may read the file
@@ -193,33 +194,16 @@ public final class MachineStateFile {
         }
         if (acpi != null) {
             for (Map.Entry<String, Boolean> e : acpiPresent.entrySet()) {
-                String eject = KernelPaths.acpiDevice(e.getKey(), "eject");
-                // An ejected parent took its children with it.
-                if (!e.getValue() && acpi.isPresent(e.getKey()) && machine.exists(eject)) {
-                    // Its CPUs and blocks are not in the file (they went with it): offline them first,
-                    // as the kernel's eject requires.
-                    offlineBelow(machine, KernelPaths.acpiDevice(e.getKey()));
-                    machine.write(eject, "1");
+                // The eject's work itself, now: an eject write only queues it. An ejected parent took
+                // its children with it.
+                if (!e.getValue() && acpi.isPresent(e.getKey())) {
+                    machine.tree().locked(() -> acpi.ejectNow(e.getKey()));
                 }
             }
         }
+        // The restored machine's log starts empty, as a booted kernel's hot-plug log would.
+        machine.tree().kernelLog().take();
         return true;
-    }
-
-    /** Offlines every CPU and memory block an ACPI object (or an object below it) provides. */
-    private static void offlineBelow(SimulatedMachine machine, String acpiFolder) throws SystemFileException {
-        for (String name : machine.list(acpiFolder)) {
-            String child = KernelPaths.child(acpiFolder, name);
-            if (name.startsWith("physical_node")) {
-                String device = machine.readLink(child);
-                String online = KernelPaths.child(device, "online");
-                if (machine.exists(online) && machine.readValue(online).equals("1")) {
-                    machine.write(online, "0");
-                }
-            } else if (name.contains(":") && machine.isDirectory(child)) {
-                offlineBelow(machine, child);
-            }
-        }
     }
 
     private static int number(String name, String prefix) {

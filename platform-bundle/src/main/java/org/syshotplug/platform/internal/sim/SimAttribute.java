@@ -86,6 +86,9 @@ public final class SimAttribute extends SimNode {
         if (store == null) {
             throw new KernelErrno(Errno.EACCES, "attribute is read-only");
         }
+        if (value.isEmpty()) {
+            return; // fs/sysfs/file.c sysfs_kf_write: a write of no bytes returns 0 without reaching the store
+        }
         store.store(value);
     }
 }

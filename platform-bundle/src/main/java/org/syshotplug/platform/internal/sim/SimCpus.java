@@ -193,11 +193,46 @@ public final class SimCpus {
     /** drivers/base/core.c online_store: kstrtobool, then device_online/device_offline. */
     private void storeOnline(int cpu, String value) throws KernelErrno {
         boolean up = KernelText.kstrtobool(value);
-        if (up == deviceOnline[cpu]) {
-            return; // device_online/offline answer 1 (nothing to do), which online_store treats as success
+        if (up) {
+            deviceOnline(cpu);
+        } else {
+            deviceOffline(cpu);
         }
-        move(cpu, up ? states.online() : CpuhpStates.OFFLINE);
-        deviceOnline[cpu] = up;
+    }
+
+    /**
+     * drivers/base/core.c device_offline for a CPU: 1 when it is already offline, 0 when it went
+     * offline; EPERM for a CPU without {@code online} file (offline_disabled), else what the
+     * cpuhp walk answers.
+     */
+    public int deviceOffline(int cpu) throws KernelErrno {
+        checkPossible(cpu);
+        if (!hotpluggable.test(cpu)) {
+            throw new KernelErrno(Errno.EPERM, "cpu" + cpu + " cannot be offlined");
+        }
+        if (!deviceOnline[cpu]) {
+            return 1;
+        }
+        move(cpu, CpuhpStates.OFFLINE);
+        deviceOnline[cpu] = false;
+        return 0;
+    }
+
+    /** device_online for a CPU: 1 when it is already online, 0 when it came up. */
+    public int deviceOnline(int cpu) throws KernelErrno {
+        checkPossible(cpu);
+        if (deviceOnline[cpu]) {
+            return 1;
+        }
+        move(cpu, states.online());
+        deviceOnline[cpu] = true;
+        return 0;
+    }
+
+    /** The lowest CPU number not present: the number the kernel gives a hot-added processor. */
+    public int lowestFree() {
+        int cpu = present.nextClearBit(0);
+        return cpu < possible ? cpu : -1;
     }
 
     /** kernel/cpu.c target_store: writing a state moves there without the device core. */
@@ -258,6 +293,10 @@ public final class SimCpus {
             }
         }
         state[cpu] = target;
+        if (start > states.bringupCpu() && target <= states.bringupCpu()) {
+            // arch/x86/kernel/smpboot.c native_cpu_die
+            tree.kernelLog().print("smpboot: CPU " + cpu + " is now offline");
+        }
     }
 
     private void checkPossible(int cpu) {

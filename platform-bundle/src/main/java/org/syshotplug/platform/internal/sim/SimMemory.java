@@ -39,6 +39,10 @@ public final class SimMemory {
         boolean online;
         Zone zone;
         boolean unmovable;
+        /** The errno offline_pages answers whatever the pages (a block with firmware holes: EINVAL). */
+        Errno offlineRefused;
+        /** valid_zones says {@code none}: the block spans more than one zone or has holes. */
+        boolean noZone;
 
         Block(int node, boolean online, Zone zone) {
             this.node = node;
@@ -102,7 +106,7 @@ public final class SimMemory {
         d.constant("phys_index", "00000000".substring(Math.min(8, hex.length())) + hex);
         d.constant("phys_device", "0");
         d.constant("removable", "1");
-        d.readOnly("valid_zones", () -> validZones(blocks.get(id)));
+        d.readOnly("valid_zones", () -> validZones(blocks.get(id), id));
         if (nodes != null) {
             d.link("node" + node, SimNodes.nodePath(node));
             nodes.linkDevice(node, "memory" + id, blockPath(id));
@@ -152,6 +156,17 @@ public final class SimMemory {
         return s;
     }
 
+    /**
+     * Boot memory the kernel cannot offline whatever the pages: {@code noZone} makes valid_zones
+     * {@code none} (memory0 of the q35 guest: holes, two zones), {@code refused} is the errno offline
+     * answers (EINVAL there, and for the last block below the PCI hole).
+     */
+    public void setBootQuirks(int id, boolean noZone, Errno refused) {
+        Block b = blocks.get(id);
+        b.noZone = noZone;
+        b.offlineRefused = refused;
+    }
+
     /** Marks a block as holding unmovable pages: offlining it answers EBUSY. */
     public void setUnmovable(int id, boolean unmovable) {
         Block b = blocks.get(id);
@@ -190,8 +205,21 @@ public final class SimMemory {
         if (b.online) {
             throw new KernelErrno(Errno.EINVAL, "memory" + id + " is already online");
         }
-        b.zone = how.equals("online_movable") ? Zone.MOVABLE
-                : how.equals("online_kernel") ? Zone.NORMAL : defaultZone(b.node);
+        onlineTo(id, how.equals("online_movable") ? Zone.MOVABLE
+                : how.equals("online_kernel") ? kernelZone(id) : defaultZone(id));
+    }
+
+    /**
+     * Onlines an offline block into {@code zone}. The first block onlined into an empty kernel zone
+     * of its node gets the kernel's slab pages at once (they prefer the highest kernel zone), so it
+     * can never be offlined again: run A step 19 and run C step 3 of the QEMU q35 captures.
+     */
+    private void onlineTo(int id, Zone zone) {
+        Block b = blocks.get(id);
+        if (zone == Zone.NORMAL && span(b.node, Zone.NORMAL) == null) {
+            b.unmovable = true;
+        }
+        b.zone = zone;
         b.online = true;
     }
 
@@ -200,6 +228,9 @@ public final class SimMemory {
         if (!b.online) {
             throw new KernelErrno(Errno.EINVAL, "memory" + id + " is already offline");
         }
+        if (b.offlineRefused != null) {
+            throw new KernelErrno(b.offlineRefused, "memory" + id + " cannot be offlined");
+        }
         if (b.unmovable) {
             throw new KernelErrno(Errno.EBUSY, "memory" + id + " holds unmovable pages");
         }
@@ -207,34 +238,95 @@ public final class SimMemory {
         b.zone = null;
     }
 
-    /** An online block shows its zone; an offline one the zones it may go to, the default first. */
-    private String validZones(Block b) {
-        if (b.online) {
-            return b.zone.label();
+    /** device_offline for a block: 1 when already offline, 0 when it went offline, else the errno. */
+    public int deviceOffline(int id) throws KernelErrno {
+        Block b = blocks.get(id);
+        if (b == null || !b.online) {
+            return 1;
         }
-        return defaultZone(b.node) == Zone.MOVABLE ? Zone.MOVABLE.label() + " " + Zone.NORMAL.label()
-                : Zone.NORMAL.label() + " " + Zone.MOVABLE.label();
+        offline(id);
+        return 0;
     }
 
     /**
-     * Where plain {@code online} puts a block (mm/memory_hotplug.c default_zone_for_pfn): next to the
-     * node's online memory if that is all kernel or all movable, else ZONE_MOVABLE with
-     * {@code movable_node}, else the kernel zone. (The simulator has no zone spans: the node's online
-     * blocks stand for them.)
+     * device_online for a block the kernel offlined for an eject it then abandoned:
+     * memory_subsys_online onlines with MMOP_ONLINE, so the block goes to the zone
+     * default_zone_for_pfn picks now (its old zone only if that zone still spans it).
      */
-    private Zone defaultZone(int node) {
-        boolean inKernel = false;
-        boolean inMovable = false;
-        for (Block other : blocks.values()) {
-            if (other.node == node && other.online) {
-                inKernel |= other.zone != Zone.MOVABLE;
-                inMovable |= other.zone == Zone.MOVABLE;
+    public void onlineBack(int id) {
+        Block b = blocks.get(id);
+        if (b != null && !b.online) {
+            onlineTo(id, defaultZone(id));
+        }
+    }
+
+    /** The zone an online block is in; null when offline or absent. */
+    public Zone zoneOf(int id) {
+        Block b = blocks.get(id);
+        return b == null || !b.online ? null : b.zone;
+    }
+
+    /** An online block shows its zone; an offline one the default zone first, then the others allowed. */
+    private String validZones(Block b, int id) {
+        if (b.noZone) {
+            return "none";
+        }
+        if (b.online) {
+            return b.zone.label();
+        }
+        Zone first = defaultZone(id);
+        StringBuilder out = new StringBuilder(first.label());
+        for (Zone z : new Zone[] {kernelZone(id), Zone.MOVABLE}) {
+            if (z != first && out.indexOf(z.label()) < 0) {
+                out.append(' ').append(z.label());
             }
         }
-        if (inKernel ^ inMovable) {
-            return inKernel ? Zone.NORMAL : Zone.MOVABLE;
+        return out.toString();
+    }
+
+    /** The span of a node's zone as block ids [first, last] of its online blocks; null for an empty zone. */
+    private int[] span(int node, Zone zone) {
+        int[] span = null;
+        for (Map.Entry<Integer, Block> e : blocks.entrySet()) {
+            Block other = e.getValue();
+            if (other.node == node && other.online && other.zone == zone) {
+                span = span == null ? new int[] {e.getKey(), e.getKey()} : new int[] {span[0], e.getKey()};
+            }
         }
-        return movableNode ? Zone.MOVABLE : Zone.NORMAL;
+        return span;
+    }
+
+    private boolean intersects(int node, Zone zone, int id) {
+        int[] span = span(node, zone);
+        return span != null && span[0] <= id && id <= span[1];
+    }
+
+    /** mm/memory_hotplug.c default_kernel_zone_for_pfn: the kernel zone whose span holds the block, else Normal. */
+    private Zone kernelZone(int id) {
+        int node = blocks.get(id).node;
+        for (Zone z : new Zone[] {Zone.DMA32, Zone.NORMAL}) {
+            if (intersects(node, z, id)) {
+                return z;
+            }
+        }
+        return Zone.NORMAL;
+    }
+
+    /**
+     * Where plain {@code online} puts a block (mm/memory_hotplug.c default_zone_for_pfn): into the
+     * kernel zone or ZONE_MOVABLE if exactly one of them spans the block, else ZONE_MOVABLE with
+     * {@code movable_node}, else the kernel zone. A zone spans its node's online blocks from the
+     * first to the last (the kernel shrinks a span only from its ends).
+     */
+    private Zone defaultZone(int id) {
+        int node = blocks.get(id).node;
+        Zone kernel = kernelZone(id);
+        boolean inKernel = intersects(node, kernel, id);
+        boolean inMovable = intersects(node, Zone.MOVABLE, id);
+        if (inKernel ^ inMovable) {
+            return inKernel ? kernel : Zone.MOVABLE;
+        }
+        return movableNode ? Zone.MOVABLE : kernel;
     }
 
     /** The {@code movable_node} boot option: memory of an emptied node comes back movable. */

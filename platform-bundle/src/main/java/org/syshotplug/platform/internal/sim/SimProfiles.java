@@ -16,13 +16,14 @@ public final class SimProfiles {
      * The profiles this bundle ships, for messages and for checking a name without building a machine.
      * The launcher keeps the same list to refuse a bad {@code --profile} before the framework starts.
      */
-    public static final List<String> KNOWN = List.of("x86-acpi", "x86-acpi-numa", "pseries", "pseries-qemu");
+    public static final List<String> KNOWN = List.of("x86-acpi", "x86-acpi-numa", "x86-acpi-qemu", "pseries", "pseries-qemu");
 
     private static final Map<String, SimProfile> REGISTERED = new ConcurrentHashMap<>();
 
     static {
         register(new X86AcpiProfile());
         register(new X86AcpiNumaProfile());
+        register(new X86AcpiQemuProfile());
     }
 
     private SimProfiles() {

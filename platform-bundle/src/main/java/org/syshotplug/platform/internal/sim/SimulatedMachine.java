@@ -64,6 +64,37 @@ public final class SimulatedMachine implements SystemFiles, MachineControl {
         return tree;
     }
 
+    /**
+     * The QEMU monitor of a machine that models QEMU's side ({@code x86-acpi-qemu}); empty for the
+     * other profiles.
+     */
+    public java.util.Optional<org.syshotplug.platform.sim.QemuMonitor> qemuMonitor() {
+        return java.util.Optional.ofNullable(tree.model(QemuMachine.class));
+    }
+
+    /**
+     * Waits until the kernel's ACPI hot-plug workqueue is idle: the work an {@code eject} write, a
+     * QEMU {@code device_add}/{@code device_del} or a firmware notification queued has finished.
+     *
+     * @return false if {@code timeout} passed first
+     */
+    public boolean awaitHotplugIdle(Duration timeout) throws InterruptedException {
+        return tree.hotplugQueue().awaitIdle(timeout);
+    }
+
+    /**
+     * Runs {@code listener} after every item of hot-plug work, on the worker and before
+     * {@link #awaitHotplugIdle} returns: the machine changed after the write that queued the work.
+     */
+    public void onHotplugWork(Runnable listener) {
+        tree.hotplugQueue().afterWork(listener);
+    }
+
+    /** The kernel log lines since the last call, oldest first ({@code dmesg -c}). */
+    public List<String> takeKernelLog() {
+        return tree.kernelLog().take();
+    }
+
     /** Receives every firmware event (ACPI notify, RTAS error log); the OSGi component forwards them to EventAdmin. */
     public void addListener(SimEvents listener) {
         listeners.add(listener);

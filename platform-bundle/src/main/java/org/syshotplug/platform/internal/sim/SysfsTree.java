@@ -25,6 +25,8 @@ public final class SysfsTree {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Class<?>, Object> models = new ConcurrentHashMap<>();
     private final SimEvents events;
+    private final KernelLog kernelLog = new KernelLog();
+    private final HotplugWorkqueue hotplugQueue = new HotplugWorkqueue(this);
 
     public SysfsTree(SimEvents events) {
         this.events = events;
@@ -41,6 +43,16 @@ public final class SysfsTree {
     /** Where profiles post firmware events (ACPI notify, RTAS error logs). */
     public SimEvents events() {
         return events;
+    }
+
+    /** The kernel log the device models print to. */
+    public KernelLog kernelLog() {
+        return kernelLog;
+    }
+
+    /** The ACPI hot-plug workqueue: eject and insertion work that runs after the write returned. */
+    public HotplugWorkqueue hotplugQueue() {
+        return hotplugQueue;
     }
 
     /** The directory at {@code absolutePath}, created with its parents if missing (links not followed). */

@@ -47,32 +47,88 @@ class SimulatedX86AcpiTest {
     }
 
     @Test
-    void ejectIsWriteOnlyAndRefusedWhileAnyDeviceBelowIsOnline() throws Exception {
+    void ejectIsWriteOnlyAndTheKernelGivesBackWhatItOfflinedWhenABlockRefuses() throws Exception {
         assertEquals(Errno.EACCES, assertThrows(SystemFileException.class,
-                () -> machine.read(BUS + "/ACPI0004:00/eject")).errno());
-        SystemFileException busy = assertThrows(SystemFileException.class,
-                () -> machine.write(BUS + "/ACPI0004:00/eject", "1"));
-        assertEquals(Errno.EBUSY, busy.errno());
-        assertTrue(machine.exists("/sys/devices/system/cpu/cpu2"));
+                () -> machine.read(BUS + "/PNP0C80:01/eject")).errno());
+        machine.setUnmovable(10, true);
+        machine.write("/sys/devices/system/memory/memory9/state", "offline");
+
+        machine.write(BUS + "/PNP0C80:01/eject", "1");
+        awaitIdle();
+
+        // Two passes (acpi_scan_try_to_offline): 8 and 11 went offline in the first, 10 refused twice.
+        assertEquals(List.of("memory memory10: Offline failed."), machine.takeKernelLog());
+        for (int block : new int[] {8, 11}) {
+            assertEquals("Normal", machine.readValue("/sys/devices/system/memory/memory" + block + "/valid_zones"));
+        }
+        assertEquals("offline", machine.readValue("/sys/devices/system/memory/memory9/state"), "was offline before");
+        assertEquals("15", machine.readValue(BUS + "/PNP0C80:01/status"));
     }
 
     @Test
-    void ejectingOfflineContainerRemovesItsCpusBlocksAndObjects() throws Exception {
-        for (int cpu = 2; cpu <= 3; cpu++) {
-            machine.write("/sys/devices/system/cpu/cpu" + cpu + "/online", "0");
-        }
+    void aContainerIsEjectedOnlyOnceUserSpaceOfflinedItsContainerDevice() throws Exception {
+        String container = "/sys/devices/system/container/ACPI0004:00";
+        assertEquals(container, machine.readLink(BUS + "/ACPI0004:00/physical_node"));
+        assertEquals("1", machine.readValue(container + "/online"));
+
+        machine.write(BUS + "/ACPI0004:00/eject", "1");
+        awaitIdle();
+        assertEquals("15", machine.readValue(BUS + "/ACPI0004:00/status"), "demand_offline: EBUSY, _OST 0x82");
+        assertEquals("1", machine.readValue("/sys/devices/system/cpu/cpu2/online"), "the kernel offlined nothing");
+        assertEquals(List.of(), machine.takeKernelLog());
+
+        assertEquals(Errno.EBUSY, assertThrows(SystemFileException.class,
+                () -> machine.write(container + "/online", "0")).errno(), "cpu2 is online");
+        machine.write("/sys/devices/system/cpu/cpu2/online", "0");
+        machine.write("/sys/devices/system/cpu/cpu3/online", "0");
         for (int block = 12; block <= 15; block++) {
             machine.write("/sys/devices/system/memory/memory" + block + "/state", "offline");
         }
-
+        machine.write(container + "/online", "0");
         machine.write(BUS + "/ACPI0004:00/eject", "1");
+        awaitIdle();
 
         assertFalse(machine.exists("/sys/devices/system/cpu/cpu2"));
         assertFalse(machine.exists("/sys/devices/system/memory/memory13"));
-        assertFalse(machine.exists(BUS + "/ACPI0004:00"));
-        assertFalse(machine.exists(BUS + "/ACPI0007:03"));
+        assertFalse(machine.exists(container));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0004:00/status"));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0007:03/status"));
+        assertTrue(machine.exists(BUS + "/ACPI0007:03/eject"));
+        assertFalse(machine.exists(BUS + "/ACPI0007:03/physical_node"));
+        assertFalse(machine.exists(BUS + "/PNP0C80:02/physical_node"));
         assertEquals("0-1", machine.readValue("/sys/devices/system/cpu/present"));
         assertEquals("0-3", machine.readValue("/sys/devices/system/cpu/possible"));
+    }
+
+    @Test
+    void aProcessorEjectOfflinesItsOnlineCpuItself() throws Exception {
+        machine.write(BUS + "/ACPI0007:01/eject", "1");
+        awaitIdle();
+
+        assertEquals(List.of("smpboot: CPU 1 is now offline"), machine.takeKernelLog());
+        assertFalse(machine.exists("/sys/devices/system/cpu/cpu1"));
+        assertEquals("0", machine.readValue(BUS + "/ACPI0007:01/status"));
+    }
+
+    @Test
+    void ejectWritesAreCheckedLikeEjectStore() throws Exception {
+        for (String bad : List.of("0", "2", " 1", "0\n")) {
+            assertEquals(Errno.EINVAL, assertThrows(SystemFileException.class,
+                    () -> machine.write(BUS + "/ACPI0007:01/eject", bad)).errno(), bad);
+        }
+        machine.write(BUS + "/ACPI0007:01/eject", "");
+        machine.write("/sys/firmware/acpi/hotplug/processor/enabled", "0");
+        assertEquals(Errno.ENODEV, assertThrows(SystemFileException.class,
+                () -> machine.write(BUS + "/ACPI0007:01/eject", "1")).errno());
+        machine.write("/sys/firmware/acpi/hotplug/processor/enabled", "1");
+        awaitIdle();
+        assertEquals("15", machine.readValue(BUS + "/ACPI0007:01/status"), "nothing was queued");
+
+        machine.write(BUS + "/ACPI0007:01/eject", "1junk");
+        awaitIdle();
+        assertEquals("0", machine.readValue(BUS + "/ACPI0007:01/status"));
+        assertEquals(Errno.ENODEV, assertThrows(SystemFileException.class,
+                () -> machine.write(BUS + "/ACPI0007:01/eject", "1")).errno(), "absent");
     }
 
     @Test
@@ -83,7 +139,9 @@ class SimulatedX86AcpiTest {
         for (int block = 12; block <= 15; block++) {
             machine.write("/sys/devices/system/memory/memory" + block + "/state", "offline");
         }
+        machine.write("/sys/devices/system/container/ACPI0004:00/online", "0");
         machine.write(BUS + "/ACPI0004:00/eject", "1");
+        awaitIdle();
         List<Map<String, Object>> events = new ArrayList<>();
         machine.addListener((topic, props) -> events.add(props));
 
@@ -92,7 +150,12 @@ class SimulatedX86AcpiTest {
         assertEquals("0", machine.readValue("/sys/devices/system/cpu/cpu2/online"));
         assertEquals("offline", machine.readValue("/sys/devices/system/memory/memory12/state"));
         assertEquals("15", machine.readValue(BUS + "/ACPI0004:00/status"));
+        assertEquals("1", machine.readValue("/sys/devices/system/container/ACPI0004:00/online"));
         assertEquals(List.of(Map.of(PlatformEvents.DEVICE, "ACPI0004:00", PlatformEvents.NOTIFY, 0)), events);
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        assertTrue(machine.awaitHotplugIdle(java.time.Duration.ofSeconds(10)), "hot-plug work finished");
     }
 
     @Test
@@ -111,6 +174,15 @@ class SimulatedX86AcpiTest {
         assertEquals("0", machine.readValue("/sys/firmware/acpi/hotplug/force_remove"));
         assertEquals(Errno.EINVAL, assertThrows(SystemFileException.class,
                 () -> machine.write("/sys/firmware/acpi/hotplug/force_remove", "1")).errno());
+        machine.write("/sys/firmware/acpi/hotplug/force_remove", "0");
+        assertEquals(List.of("ACPI: Enabling force_remove is not supported anymore. Please report to "
+                + "linux-acpi@vger.kernel.org if you depend on this functionality"), machine.takeKernelLog());
+        assertEquals(List.of("force_remove", "memory", "pci_root", "processor"),
+                machine.list("/sys/firmware/acpi/hotplug"), "container_handler has no sysfs profile");
+        for (String bad : List.of("2", "abc", "-1")) {
+            assertEquals(Errno.EINVAL, assertThrows(SystemFileException.class,
+                    () -> machine.write("/sys/firmware/acpi/hotplug/memory/enabled", bad)).errno(), bad);
+        }
     }
 
     @Test
@@ -138,7 +210,8 @@ class SimulatedX86AcpiTest {
         }
         assertEquals(List.of(1, 1, 2, 2), flags);
         assertEquals(1, ioApics);
-        assertFalse(m.exists(BUS + "/ACPI0007:03"), "empty slot has no ACPI device folder");
+        assertEquals("0", m.readValue(BUS + "/ACPI0007:03/status"), "an empty slot's object exists, absent");
+        assertFalse(m.exists(BUS + "/ACPI0007:03/physical_node"));
     }
 
     @Test
