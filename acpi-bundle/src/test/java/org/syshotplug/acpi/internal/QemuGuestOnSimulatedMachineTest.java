@@ -174,4 +174,24 @@ class QemuGuestOnSimulatedMachineTest {
         assertTrue(qemu.takeOstReports().stream().anyMatch(r -> r.contains("source=0x103 status=0x82")));
         assertEquals("15", read(KernelPaths.acpiDevice("PNP0C80:00", "status")));
     }
+
+    @Test
+    void dimmTheKernelOnlinedIntoNormalOnArrivalIsReportedAsNotRemovable() throws Exception {
+        // Run C: memhp_default_state=online puts a hot-added DIMM's blocks into ZONE_NORMAL at once.
+        boot("online");
+        dimm(1);
+        String zone32 = read(KernelPaths.memoryBlock(32, "valid_zones"));
+        List<Progress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        HotplugResult add = run(HotplugRequest.of(Operation.ADD, DeviceRef.of("acpi", "PNP0C80:00")), progress);
+        HotplugResult remove = run(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "PNP0C80:00")));
+
+        assertEquals(Outcome.SUCCEEDED, add.outcome(), add.summary());
+        assertTrue(progress.stream().anyMatch(p -> p.message().startsWith("memory32-33 already online in zone " + zone32)),
+                progress.toString());
+        assertEquals(Outcome.REJECTED, remove.outcome(), remove.summary());
+        assertTrue(remove.error().overridable());
+        assertTrue(remove.error().message().startsWith("memory32 (zone " + zone32 + ") is online outside ZONE_MOVABLE"),
+                remove.error().message());
+    }
 }
