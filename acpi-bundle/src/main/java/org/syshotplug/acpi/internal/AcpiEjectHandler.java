@@ -119,8 +119,10 @@ public class AcpiEjectHandler implements HotplugHandler {
                 continue;
             }
             List<String> nodes = physicalNodes(ns, o);
-            Map<String, String> before = states(nodes);
+            List<String> offlined = new ArrayList<>();
             try {
+                offlineContainers(nodes, offlined);
+                Map<String, String> before = states(nodes);
                 LOG.info("request {}: ejecting {} ({})", context.request().id(), o.name(), FirmwareTargets.describe(o));
                 try {
                     files.write(KernelPaths.acpiDevice(o.name(), "eject"), "1");
@@ -140,12 +142,14 @@ public class AcpiEjectHandler implements HotplugHandler {
                 HotplugException failure = HotplugException.failure(refs.get(i), e.errno(), "eject of " + o.name()
                         + " (" + FirmwareTargets.describe(o) + ") failed: " + e.getMessage() + writeAdvice(e.errno(), o), e);
                 LOG.warn("request {}: {}", context.request().id(), failure.getMessage());
+                onlineAgain(offlined);
                 if (first == null) {
                     first = failure;
                 }
             } catch (HotplugException e) {
                 // Commit failures are reported, not undone: the other objects are still ejected.
                 LOG.warn("request {}: {}", context.request().id(), e.getMessage());
+                onlineAgain(offlined);
                 if (first == null) {
                     first = e;
                 }
@@ -154,6 +158,46 @@ public class AcpiEjectHandler implements HotplugHandler {
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * The container scan handler demands offline (drivers/acpi/container.c): the kernel's hot-remove of a
+     * container fails with EBUSY unless user space has offlined every device below it and then the
+     * container's own device, {@code /sys/devices/system/container/<name>/online}. The CPU and memory
+     * handlers offlined the devices in execute; this takes the container devices offline, innermost first.
+     */
+    private void offlineContainers(List<String> nodes, List<String> offlined) throws SystemFileException {
+        List<String> containers = new ArrayList<>();
+        for (String node : nodes) {
+            DeviceRef dev = AcpiNamespaceReader.osDevice(node);
+            if (dev != null && dev.type().equals(DeviceRef.CONTAINER)) {
+                containers.add(node);
+            }
+        }
+        // physicalNodes lists parents before children; a container offlines only once those below it are.
+        java.util.Collections.reverse(containers);
+        for (String node : containers) {
+            String online = KernelPaths.child(node, "online");
+            if (files.exists(online) && !files.readValue(online).equals("0")) {
+                files.write(online, "0");
+                offlined.add(node);
+            }
+        }
+    }
+
+    /** After a failed eject, the container devices this step took offline go back online (best effort). */
+    private void onlineAgain(List<String> offlined) {
+        for (int i = offlined.size() - 1; i >= 0; i--) {
+            String node = offlined.get(i);
+            try {
+                if (files.exists(node)) {
+                    files.write(KernelPaths.child(node, "online"), "1");
+                }
+            } catch (SystemFileException e) {
+                LOG.warn("could not bring container device {} back online: {}", node, e.getMessage());
+            }
+        }
+        offlined.clear();
     }
 
     private static String writeAdvice(Errno errno, AcpiObject o) {
@@ -321,6 +365,14 @@ public class AcpiEjectHandler implements HotplugHandler {
             }
         } catch (SystemFileException e) {
             return "unreadable (" + e.errno().name() + ")";
+        }
+        String online = KernelPaths.child(node, "online");
+        if (dev != null && dev.type().equals(DeviceRef.CONTAINER) && files.exists(online)) {
+            try {
+                return files.readValue(online).equals("0") ? OFFLINE : ONLINE;
+            } catch (SystemFileException e) {
+                return "unreadable (" + e.errno().name() + ")";
+            }
         }
         return "present";
     }

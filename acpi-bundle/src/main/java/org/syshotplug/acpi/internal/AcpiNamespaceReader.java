@@ -30,6 +30,7 @@ public final class AcpiNamespaceReader {
             + "/memory(0|[1-9][0-9]{0,8})");
     private static final Pattern PCI_NODE = Pattern.compile("/sys/devices/pci[0-9a-f]{4}:[0-9a-f]{2}(/[0-9a-f:.]+)*"
             + "/([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])");
+    private static final Pattern CONTAINER_NODE = Pattern.compile("/sys/devices/system/container/([A-Z0-9_]{1,16}:[0-9a-f]{1,8})");
     private static final Pattern HID = Pattern.compile("[A-Z0-9_]{1,16}");
     private static final Pattern NAMESPACE_PATH = Pattern.compile("\\\\([A-Z0-9_^]{1,4}(\\.[A-Z0-9_^]{1,4})*)?");
 
@@ -111,7 +112,10 @@ public final class AcpiNamespaceReader {
                 sun == null || sun > Integer.MAX_VALUE ? null : sun.intValue(), uid, ejectable, nodes, owned);
     }
 
-    /** {@code cpu:N} for a CPU, {@code memory:N} for a memory block, {@code pci:<bdf>} for a PCI function. */
+    /**
+     * {@code cpu:N} for a CPU, {@code memory:N} for a memory block, {@code container:<name>} for a container's
+     * own device (drivers/acpi/container.c), {@code pci:<bdf>} for a PCI function.
+     */
     static DeviceRef osDevice(String node) {
         Matcher m = CPU_NODE.matcher(node);
         if (m.matches()) {
@@ -120,6 +124,10 @@ public final class AcpiNamespaceReader {
         m = MEMORY_NODE.matcher(node);
         if (m.matches()) {
             return DeviceRef.of(DeviceRef.MEMORY, m.group(1));
+        }
+        m = CONTAINER_NODE.matcher(node);
+        if (m.matches()) {
+            return DeviceRef.of(DeviceRef.CONTAINER, m.group(1));
         }
         m = PCI_NODE.matcher(node);
         if (m.matches()) {

@@ -277,4 +277,46 @@ class AcpiHandlersTest {
         assertEquals(8, ns.objects().size());
         assertTrue(ns.byName("ACPI0007:09").isEmpty());
     }
+
+    static final String CONTAINER_DEVICE_ONLINE = "/sys/devices/system/container/ACPI0004:00/online";
+
+    /** The container's own Linux device, as drivers/acpi/container.c registers it. */
+    void containerDevice() {
+        tree.link("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0004:00/physical_node", "/sys/devices/system/container/ACPI0004:00");
+        tree.file(CONTAINER_DEVICE_ONLINE, "1\n");
+    }
+
+    @Test
+    void containerDeviceIsTakenOfflineBeforeTheEjectAsTheKernelDemands() throws Exception {
+        containerDevice();
+        ejectRemovesTheContainer();
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+
+        new AcpiEjectHandler(files).handle(ctx);
+
+        assertEquals(List.of(CONTAINER_DEVICE_ONLINE + "=0", CONTAINER_EJECT + "=1"), files.writes);
+    }
+
+    @Test
+    void containerDeviceGoesBackOnlineWhenTheEjectFails() {
+        containerDevice();
+        files.failWrites(CONTAINER_EJECT, Errno.EBUSY);
+        TestContext ctx = new TestContext(HotplugRequest.of(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")),
+                Phase.COMMIT);
+
+        assertThrows(HotplugException.class, () -> new AcpiEjectHandler(files).handle(ctx));
+
+        assertEquals(List.of(CONTAINER_DEVICE_ONLINE + "=0", CONTAINER_DEVICE_ONLINE + "=1"), files.writes);
+    }
+
+    @Test
+    void containerDeviceIsNoUnmanagedDeviceAndIsListedAsTheContainer() throws Exception {
+        containerDevice();
+
+        new AcpiBusValidator(files).handle(validate(Operation.REMOVE, DeviceRef.of("acpi", "ACPI0004:00")));
+        String out = new AcpiCommands(files).acpi(false);
+
+        assertTrue(out.matches("(?s).*ACPI0004:00 .* yes +container:ACPI0004:00\n.*"), out);
+    }
 }
