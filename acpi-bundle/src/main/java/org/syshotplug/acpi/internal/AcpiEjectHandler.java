@@ -37,7 +37,7 @@ import org.syshotplug.spi.HotplugHandlerRegistration;
  * ({@code _OST} 0x82) — the write had still succeeded. So the handler waits (bounded) for the kernel's
  * result as sysfs shows it: the object's {@code _STA} reads not-present (a 6.1 kernel keeps the object,
  * with status 0, as the empty slot it now is), every Linux device the object had is gone, or (older
- * kernels, the simulator) the object has left {@code /sys/bus/acpi/devices}. Otherwise it fails naming the
+ * kernels) the object has left {@code /sys/bus/acpi/devices}. Otherwise it fails naming the
  * devices still there and the state they are in, read from sysfs, not taken from the write's return.
  * There is no event to wait on without netlink, hence polling.
  *
