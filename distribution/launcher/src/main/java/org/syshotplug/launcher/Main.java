@@ -39,8 +39,9 @@ public final class Main {
               -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
                   --platform MODE  simulated (default), linux: drive this host's real kernel, or agent:
                                    drive a QEMU guest's kernel through its agent (--agent-socket)
-                  --agent-socket PATH  agent mode: the guest agent's unix socket (tools/x86-acpi-guest:
-                                   WORKDIR/agent.sock); one runtime per guest
+                  --agent-socket PATH
+                                   agent mode: the guest agent's unix socket (tools/x86-acpi-guest/run.sh
+                                   WORKDIR leaves WORKDIR/agent.sock); it must answer, one runtime per guest
                   --profile NAME   the simulated machine: x86-acpi (default), x86-acpi-numa (two NUMA
                                    nodes, node 1 an ejectable ACPI container), x86-acpi-qemu (the
                                    QEMU q35 guest the x86 differential test uses, with hotplug:qemu),
