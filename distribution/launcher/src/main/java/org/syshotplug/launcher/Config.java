@@ -22,10 +22,11 @@ import java.util.stream.Stream;
  */
 public final class Config {
 
-    /** The platform bundle's configuration PID and the keys {@code --platform}/{@code --profile} set. */
+    /** The platform bundle's configuration PID and the keys {@code --platform}/{@code --profile}/{@code --agent-socket} set. */
     public static final String PLATFORM_PID = "org.syshotplug.platform";
     public static final String PLATFORM_MODE = "mode";
     public static final String PLATFORM_PROFILE = "profile";
+    public static final String PLATFORM_AGENT_SOCKET = "agentSocket";
 
     /** Start levels: the OSGi runtime, the API, the SysHotplug bundles, the interactive console. */
     public static final int LEVEL_RUNTIME = 1;
@@ -217,7 +218,7 @@ public final class Config {
             return this;
         }
 
-        /** {@code linux} (the host's kernel) or {@code simulated}. */
+        /** {@code linux} (the host's kernel), {@code simulated} or {@code agent} (a QEMU guest's kernel, see {@link #agentSocket}). */
         public Builder platform(String mode) {
             return configuration(PLATFORM_PID, Map.of(PLATFORM_MODE, mode));
         }
@@ -225,6 +226,11 @@ public final class Config {
         /** The simulated machine: {@code x86-acpi} or {@code pseries}. */
         public Builder profile(String profile) {
             return configuration(PLATFORM_PID, Map.of(PLATFORM_PROFILE, profile));
+        }
+
+        /** Agent mode: the unix socket of the guest's agent (tools/x86-acpi-guest: {@code WORKDIR/agent.sock}). */
+        public Builder agentSocket(Path socket) {
+            return configuration(PLATFORM_PID, Map.of(PLATFORM_AGENT_SOCKET, socket.toAbsolutePath().normalize().toString()));
         }
 
         public Config build() {

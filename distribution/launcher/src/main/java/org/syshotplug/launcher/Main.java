@@ -37,7 +37,11 @@ public final class Main {
               -c, --command CMD    run one shell command and exit; repeat to run several in order
                                    (stops at the first failure), e.g. -c "hotplug:devices cpu"
               -f, --file SCRIPT    run the commands of a file, one per line ('#' starts a comment)
-                  --platform MODE  simulated (default) or linux: drive this host's real kernel
+                  --platform MODE  simulated (default), linux: drive this host's real kernel, or agent:
+                                   drive a QEMU guest's kernel through its agent (--agent-socket)
+                  --agent-socket PATH
+                                   agent mode: the guest agent's unix socket (tools/x86-acpi-guest/run.sh
+                                   WORKDIR leaves WORKDIR/agent.sock); it must answer, one runtime per guest
                   --profile NAME   the simulated machine: x86-acpi (default), x86-acpi-numa (two NUMA
                                    nodes, node 1 an ejectable ACPI container), x86-acpi-qemu (the
                                    QEMU q35 guest the x86 differential test uses, with hotplug:qemu),
@@ -59,7 +63,11 @@ public final class Main {
     /** Held so the level set on it is not lost to garbage collection. */
     private static final java.util.logging.Logger QUIET_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
 
-    private static final Set<String> MODES = Set.of("simulated", "linux");
+    static final String AGENT = "agent";
+    private static final Set<String> MODES = Set.of("simulated", "linux", AGENT);
+    private static final String EXPECTED_MODES = "expected simulated, linux or agent";
+    private static final String AGENT_SOCKET_HINT = "the guest agent's unix socket, e.g. WORKDIR/agent.sock of "
+            + "tools/x86-acpi-guest/run.sh WORKDIR";
 
     /**
      * The platform bundle's simulated profiles (its {@code SimProfiles.KNOWN}; the launcher cannot see
@@ -78,8 +86,8 @@ public final class Main {
     }
 
     /** Parsed command line. */
-    record Options(String verb, List<String> commands, Path script, String platform, String profile, Path home,
-            Path data, boolean quiet, boolean verbose, boolean help, int waitSeconds) {
+    record Options(String verb, List<String> commands, Path script, String platform, String profile, Path agentSocket,
+            Path home, Path data, boolean quiet, boolean verbose, boolean help, int waitSeconds) {
 
         boolean interactive() {
             return verb == null && commands.isEmpty() && script == null;
@@ -96,6 +104,7 @@ public final class Main {
         Path script = null;
         String platform = null;
         String profile = null;
+        Path agentSocket = null;
         Path home = null;
         Path data = null;
         boolean quiet = false;
@@ -111,7 +120,7 @@ public final class Main {
                 case "--platform" -> {
                     platform = value(args, ++i, a);
                     if (!MODES.contains(platform)) {
-                        throw new IllegalArgumentException("unknown platform '" + platform + "': expected simulated or linux");
+                        throw new IllegalArgumentException("unknown platform '" + platform + "': " + EXPECTED_MODES);
                     }
                 }
                 case "--profile" -> {
@@ -120,6 +129,7 @@ public final class Main {
                         throw new IllegalArgumentException(unknownProfile(profile));
                     }
                 }
+                case "--agent-socket" -> agentSocket = socketPath(value(args, ++i, a));
                 case "--home" -> home = Path.of(value(args, ++i, a));
                 case "--data" -> data = Path.of(value(args, ++i, a));
                 case "-q", "--quiet" -> quiet = true;
@@ -149,10 +159,27 @@ public final class Main {
         if (waitSeconds > 0 && !STATUS.equals(verb)) {
             throw new IllegalArgumentException("--wait goes with status");
         }
-        if ((STATUS.equals(verb) || STOP.equals(verb)) && (platform != null || profile != null)) {
-            throw new IllegalArgumentException("'" + verb + "' asks the running service; --platform/--profile apply to a runtime being started");
+        if ((STATUS.equals(verb) || STOP.equals(verb)) && (platform != null || profile != null || agentSocket != null)) {
+            throw new IllegalArgumentException("'" + verb + "' asks the running service; --platform/--profile/--agent-socket "
+                    + "apply to a runtime being started");
         }
-        return new Options(verb, List.copyOf(commands), script, platform, profile, home, data, quiet, verbose, help, waitSeconds);
+        if (agentSocket != null && platform != null && !AGENT.equals(platform)) {
+            throw new IllegalArgumentException("--agent-socket goes with --platform agent, not --platform " + platform);
+        }
+        return new Options(verb, List.copyOf(commands), script, platform, profile, agentSocket, home, data, quiet, verbose,
+                help, waitSeconds);
+    }
+
+    /** Absolute, so the banner, the lock and the platform all name the same socket whatever the bundle's folder. */
+    private static Path socketPath(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("--agent-socket needs a path: " + AGENT_SOCKET_HINT);
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("invalid --agent-socket '" + text + "': " + e.getReason());
+        }
     }
 
     private static int seconds(String text) {
@@ -191,7 +218,8 @@ public final class Main {
             return EXIT_USAGE;
         }
         if (STATUS.equals(options.verb()) || STOP.equals(options.verb())
-                || (!options.interactive() && options.verb() == null && options.platform() == null && options.profile() == null)) {
+                || (!options.interactive() && options.verb() == null && options.platform() == null && options.profile() == null
+                        && options.agentSocket() == null)) {
             Path data;
             try {
                 data = dataDir(options);
@@ -306,27 +334,35 @@ public final class Main {
 
     /**
      * Refuses a mode or profile in HOME/etc/org.syshotplug.platform.cfg that the platform bundle would
-     * refuse, unless the command line overrides it; a missing home or file is left to the start.
+     * refuse, unless the command line overrides it, and agent mode without a socket from either; a
+     * missing home or file counts as the defaults.
      */
     static void checkPlatformFile(Options options) throws IOException {
         String home = options.home() != null ? options.home().toString() : System.getProperty("syshotplug.home");
-        if (home == null) {
-            return;
-        }
-        Path file = Path.of(home).resolve(PLATFORM_CFG);
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
+        Path file = home == null ? null : Path.of(home).resolve(PLATFORM_CFG);
         Properties cfg = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            cfg.load(r);
+        if (file != null && Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                cfg.load(r);
+            }
         }
         String mode = cfg.getProperty("mode", "simulated").strip();
         if (options.platform() == null && !MODES.contains(mode)) {
-            throw new IllegalArgumentException(PLATFORM_CFG + ": unknown mode '" + mode + "': expected simulated or linux");
+            throw new IllegalArgumentException(PLATFORM_CFG + ": unknown mode '" + mode + "': " + EXPECTED_MODES);
+        }
+        String effective = options.platform() != null ? options.platform() : mode;
+        if (AGENT.equals(effective)) {
+            if (options.agentSocket() == null && cfg.getProperty(Config.PLATFORM_AGENT_SOCKET, "").isBlank()) {
+                throw new IllegalArgumentException(options.platform() != null
+                        ? "--platform agent needs --agent-socket PATH: " + AGENT_SOCKET_HINT
+                        : PLATFORM_CFG + ": mode agent needs " + Config.PLATFORM_AGENT_SOCKET + ": " + AGENT_SOCKET_HINT);
+            }
+        } else if (options.agentSocket() != null) {
+            throw new IllegalArgumentException("--agent-socket goes with --platform agent; the platform is " + effective
+                    + (options.platform() != null ? "" : " (" + PLATFORM_CFG + ")"));
         }
         String profile = cfg.getProperty("profile", "x86-acpi").strip();
-        boolean simulated = options.platform() != null ? options.platform().equals("simulated") : mode.equals("simulated");
+        boolean simulated = effective.equals("simulated");
         if (options.profile() == null && simulated && !PROFILES.contains(profile)) {
             throw new IllegalArgumentException(PLATFORM_CFG + ": " + unknownProfile(profile));
         }
@@ -389,6 +425,9 @@ public final class Main {
         }
         if (options.profile() != null) {
             b.profile(options.profile());
+        }
+        if (options.agentSocket() != null) {
+            b.agentSocket(options.agentSocket());
         }
         return b.build();
     }

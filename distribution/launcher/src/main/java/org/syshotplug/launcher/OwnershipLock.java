@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Two kinds: the data folder ({@code DATA/.lock}, taken before the framework starts and so before
  * the sequencer reads its journal) and, in linux mode, the kernel a runtime drives (one file per
  * canonical root under {@code /run/syshotplug}), so two runtimes with separate data folders still never
- * write the same sysfs.
+ * write the same sysfs; in agent mode the guest kernel behind an agent socket (one file per canonical
+ * socket path, in the same folder).
  */
 public final class OwnershipLock implements AutoCloseable {
 
@@ -86,6 +87,53 @@ public final class OwnershipLock implements AutoCloseable {
         return take(file, pid -> "the kernel under " + canonical + " is already driven by " + holder(pid)
                 + holderData(file) + " (lock " + file + "): one runtime per kernel",
                 " " + canonical + " " + dataDir.toAbsolutePath());
+    }
+
+    /**
+     * Claims the guest kernel served by the agent at {@code socket} (agent mode), or says which process
+     * drives it. Agent mode needs no root, so when {@code /run/syshotplug} cannot be made the lock goes
+     * to a folder of this user's under the temporary folder (two users on one guest are then kept
+     * apart only by the socket's permissions).
+     *
+     * @throws LaunchException when the socket does not exist or another runtime holds its kernel
+     */
+    public static OwnershipLock agent(Path socket, Path dataDir) throws LaunchException {
+        Path canonical;
+        try {
+            canonical = socket.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LaunchException("agent socket " + socket + " does not exist: start the guest first "
+                    + "(tools/x86-acpi-guest/run.sh WORKDIR leaves WORKDIR/agent.sock)", e);
+        } catch (IOException e) {
+            throw new LaunchException("agent socket " + socket + " cannot be resolved: " + SysHotplugRuntime.rootMessage(e), e);
+        }
+        Path dir = agentLockDir();
+        Path file = dir.resolve("agent-" + digest(canonical.toString()) + ".lock");
+        return take(file, pid -> "the guest kernel behind agent socket " + canonical + " is already driven by " + holder(pid)
+                + holderData(file) + " (lock " + file + "): one runtime per kernel",
+                " " + canonical + " " + dataDir.toAbsolutePath());
+    }
+
+    private static Path agentLockDir() throws LaunchException {
+        Path dir = kernelLockDir();
+        try {
+            Files.createDirectories(dir);
+            if (Files.isWritable(dir)) {
+                return dir;
+            }
+        } catch (IOException e) {
+            if (System.getProperty(KERNEL_LOCKS_PROPERTY) != null) {
+                throw new LaunchException("cannot create " + dir + " for the agent lock: " + SysHotplugRuntime.rootMessage(e), e);
+            }
+        }
+        Path own = Path.of(System.getProperty("java.io.tmpdir"), "syshotplug-locks-" + System.getProperty("user.name"));
+        try {
+            Files.createDirectories(own);
+            return own;
+        } catch (IOException e) {
+            throw new LaunchException("cannot create " + dir + " or " + own + " for the agent lock: "
+                    + SysHotplugRuntime.rootMessage(e) + " (set -D" + KERNEL_LOCKS_PROPERTY + "=DIR)", e);
+        }
     }
 
     static Path kernelLockDir() {

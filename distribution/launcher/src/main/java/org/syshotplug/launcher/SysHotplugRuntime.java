@@ -76,7 +76,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
     private final Config config;
     private final Framework framework;
     private final List<String> frameworkErrors;
-    /** The data folder's claim and, in linux mode, the kernel's; released after the framework stops. */
+    /** The data folder's claim and, in linux or agent mode, the kernel's; released after the framework stops. */
     private final List<OwnershipLock> locks;
 
     private SysHotplugRuntime(Config config, Framework framework, List<String> frameworkErrors, List<OwnershipLock> locks) {
@@ -241,16 +241,27 @@ public final class SysHotplugRuntime implements AutoCloseable {
     }
 
     /**
-     * Takes the data folder and, when this runtime will drive a real kernel, that kernel: before the
-     * framework exists, so nothing reads the journal of a folder another process holds.
+     * Takes the data folder and, when this runtime will drive a real kernel (this host's, or a guest's
+     * through its agent, which must answer), that kernel: before the framework exists, so nothing
+     * reads the journal of a folder another process holds.
      */
     static List<OwnershipLock> claim(Config config) throws LaunchException {
         List<OwnershipLock> held = new ArrayList<>();
         held.add(OwnershipLock.data(config.dataDir()));
         try {
             Map<String, String> platform = platformSettings(config);
-            if ("linux".equals(platform.getOrDefault(Config.PLATFORM_MODE, "simulated"))) {
+            String mode = platform.getOrDefault(Config.PLATFORM_MODE, "simulated");
+            if ("linux".equals(mode)) {
                 held.add(OwnershipLock.kernel(Path.of(platform.getOrDefault("root", "/")), config.dataDir()));
+            } else if ("agent".equals(mode)) {
+                String socket = platform.getOrDefault(Config.PLATFORM_AGENT_SOCKET, "").strip();
+                if (socket.isEmpty()) {
+                    throw new LaunchException("agent mode needs " + Config.PLATFORM_AGENT_SOCKET
+                            + ", the guest agent's unix socket (--agent-socket PATH)");
+                }
+                held.add(OwnershipLock.agent(Path.of(socket), config.dataDir()));
+                // After the lock: a second runtime is told who holds the guest, not that the socket is busy.
+                AgentProbe.release(Path.of(socket), AgentProbe.timeout());
             }
         } catch (LaunchException | RuntimeException e) {
             held.forEach(OwnershipLock::close);
@@ -262,7 +273,7 @@ public final class SysHotplugRuntime implements AutoCloseable {
     /**
      * The platform configuration this start will give the platform bundle: {@code etc/}'s
      * {@code org.syshotplug.platform.cfg} (FileInstall's properties format) under the launcher's
-     * overrides ({@code --platform}, {@code --profile}).
+     * overrides ({@code --platform}, {@code --profile}, {@code --agent-socket}).
      */
     static Map<String, String> platformSettings(Config config) throws LaunchException {
         Map<String, String> settings = new java.util.HashMap<>();

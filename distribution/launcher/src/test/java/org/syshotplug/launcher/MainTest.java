@@ -41,7 +41,7 @@ class MainTest {
         int status = run("--platform", "windows", "-c", "lb");
 
         assertEquals(Main.EXIT_USAGE, status);
-        assertTrue(text(err).contains("simulated or linux"), text(err));
+        assertTrue(text(err).contains("simulated, linux or agent"), text(err));
     }
 
     @Test

@@ -63,7 +63,7 @@ class PlatformArgumentsTest {
         Files.writeString(home.resolve(Main.PLATFORM_CFG), "mode = real\n");
 
         assertEquals(Main.EXIT_USAGE, run("--home", home.toString(), "-c", "lb"));
-        assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: unknown mode 'real': expected simulated or linux\n",
+        assertEquals("syshotplug: etc/org.syshotplug.platform.cfg: unknown mode 'real': expected simulated, linux or agent\n",
                 errText());
     }
 
