@@ -101,7 +101,7 @@ public final class X86Guest implements QemuMonitor, AutoCloseable {
             if (qemu.waitFor(50, TimeUnit.MILLISECONDS)) {
                 String log = Files.readString(qemuLog);
                 if (qemu.exitValue() == 77) {
-                    throw new TestAbortedException(skipLine(log));
+                    throw skip(skipLine(log));
                 }
                 throw new IOException("QEMU exited with " + qemu.exitValue() + " before it listened:\n" + log);
             }
@@ -357,7 +357,7 @@ public final class X86Guest implements QemuMonitor, AutoCloseable {
                 return candidate;
             }
         }
-        throw new TestAbortedException("x86 guest: SKIP: tools/x86-acpi-guest/run.sh not found above "
+        throw skip("x86 guest: SKIP: tools/x86-acpi-guest/run.sh not found above "
                 + Path.of("").toAbsolutePath());
     }
 
@@ -369,7 +369,7 @@ public final class X86Guest implements QemuMonitor, AutoCloseable {
                     + log);
         }
         if (p.exitValue() == 77) {
-            throw new TestAbortedException(skipLine(Files.readString(log)));
+            throw skip(skipLine(Files.readString(log)));
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed with " + p.exitValue() + ":\n" + Files.readString(log));
@@ -377,6 +377,15 @@ public final class X86Guest implements QemuMonitor, AutoCloseable {
     }
 
     /** The tool's one {@code SKIP: reason} line, prefixed so a test report says where it came from. */
+    /**
+     * The skip, also printed: Maven's summary counts skipped tests but does not say why, and the
+     * reason (no QEMU, no network) is what a reader of the build log needs.
+     */
+    private static TestAbortedException skip(String line) {
+        System.out.println(line);
+        return new TestAbortedException(line);
+    }
+
     static String skipLine(String log) {
         String reason = log.lines().filter(l -> l.startsWith("SKIP: ")).reduce((a, b) -> b).orElse("SKIP: exit 77");
         return "x86 guest: " + reason;
