@@ -138,6 +138,8 @@ class ServiceModeTest {
         assertTrue(line(devices.out(), "cpu:2").contains("offline"), devices.out());
         assertTrue(line(history.out(), "cpu:2").contains("SUCCEEDED") && line(history.out(), "cpu:2").contains("offline"),
                 history.out());
+        assertTrue(line(history.out(), "cpu:2").matches(".* shell +uid:" + Files.getAttribute(Path.of("/proc/self"), "unix:uid")
+                + " .*"), "the socket's peer is the request's principal: " + history.out());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +21,7 @@ import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.shell.CommandHelp;
 import org.syshotplug.shell.DeviceRanges;
+import org.syshotplug.shell.Principals;
 import org.syshotplug.shell.RequestRunner;
 import org.syshotplug.shell.ResultView;
 import org.syshotplug.shell.Table;
@@ -114,7 +116,7 @@ public class CpuCommands {
             return out.toString().stripTrailing();
         }
         HotplugRequest request = HotplugRequest.builder(enabling ? Operation.ONLINE : Operation.OFFLINE).targets(targets)
-                .origin("shell").build();
+                .origin("shell").principal(principal()).build();
         HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progressLines());
         if (json) {
             String text = Json.write(ResultView.record(result));
@@ -170,6 +172,12 @@ public class CpuCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Who asked: the control socket's peer from the running command's session, else the local user. */
+    private static String principal() {
+        CommandSession session = CommandSession.Utils.current();
+        return Principals.of(session == null ? null : session.get(Principals.SESSION_VARIABLE));
     }
 
     /** Progress goes to a test's stream, or to the session when someone is watching. */

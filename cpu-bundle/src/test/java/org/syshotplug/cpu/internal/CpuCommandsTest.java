@@ -45,6 +45,17 @@ class CpuCommandsTest {
     }
 
     @Test
+    void chcpuRecordsTheControlSocketsPeerOrElseTheLocalUser() throws Exception {
+        shell.run("hotplug:chcpu -d 1");
+        assertEquals("shell:" + System.getProperty("user.name"), sequencer.history(1).get(0).request().principal());
+
+        // The variable ControlServer sets for its peer, here set with Gogo's own assignment.
+        shell.run("hotplug.principal = uid:1000");
+        shell.run("hotplug:chcpu -d 2");
+        assertEquals("uid:1000", sequencer.history(1).get(0).request().principal());
+    }
+
+    @Test
     void chcpuEnablesThemAgain() throws Exception {
         shell.run("hotplug:chcpu --disable 3-5");
 

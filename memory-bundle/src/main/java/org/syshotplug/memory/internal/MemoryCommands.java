@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -17,6 +18,7 @@ import org.syshotplug.api.Operation;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.shell.CommandHelp;
+import org.syshotplug.shell.Principals;
 import org.syshotplug.shell.RequestRunner;
 import org.syshotplug.shell.ResultView;
 import org.syshotplug.shell.Table;
@@ -112,7 +114,8 @@ public class MemoryCommands {
         if (!zone.isEmpty() && disable) {
             throw new IllegalArgumentException("-z chooses the zone to online into; it has no meaning with -d");
         }
-        HotplugRequest.Builder request = HotplugRequest.builder(enable ? Operation.ONLINE : Operation.OFFLINE).origin("shell");
+        HotplugRequest.Builder request = HotplugRequest.builder(enable ? Operation.ONLINE : Operation.OFFLINE).origin("shell")
+                .principal(principal());
         if (blocks) {
             List<DeviceRef> targets = new ArrayList<>();
             MemorySelection.parseBlocks(what[0]).forEach(id -> targets.add(DeviceRef.memory(id)));
@@ -138,6 +141,12 @@ public class MemoryCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Who asked: the control socket's peer from the running command's session, else the local user. */
+    private static String principal() {
+        CommandSession session = CommandSession.Utils.current();
+        return Principals.of(session == null ? null : session.get(Principals.SESSION_VARIABLE));
     }
 
     /** Progress goes to a test's stream, or to the session when someone is watching. */

@@ -60,6 +60,17 @@ class MemoryCommandsTest {
     }
 
     @Test
+    void chmemRecordsTheControlSocketsPeerOrElseTheLocalUser() throws Exception {
+        shell.run("hotplug:chmem -d -b 5");
+        assertEquals("shell:" + System.getProperty("user.name"), sequencer.history(1).get(0).request().principal());
+
+        // The variable ControlServer sets for its peer, here set with Gogo's own assignment.
+        shell.run("hotplug.principal = uid:1000");
+        shell.run("hotplug:chmem -d -b 6");
+        assertEquals("uid:1000", sequencer.history(1).get(0).request().principal());
+    }
+
+    @Test
     void chmemByRange() throws Exception {
         shell.run("hotplug:chmem -d 0x0000000010000000-0x000000001fffffff");
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -28,6 +29,7 @@ import org.syshotplug.rtas.internal.dlpar.DlparGrammar;
 import org.syshotplug.rtas.internal.dlpar.DlparResource;
 import org.syshotplug.rtas.internal.dlpar.DlparSyntaxException;
 import org.syshotplug.shell.CommandHelp;
+import org.syshotplug.shell.Principals;
 import org.syshotplug.shell.RequestRunner;
 import org.syshotplug.shell.ResultView;
 import org.syshotplug.shell.Table;
@@ -99,7 +101,7 @@ public class DlparCommands {
     }
 
     private String submit(DlparCommand command, boolean quiet, boolean json, boolean drmgrTotals) {
-        HotplugRequest request = command.toRequest().toBuilder().origin("shell").build();
+        HotplugRequest request = command.toRequest().toBuilder().origin("shell").principal(principal()).build();
         HotplugResult result = RequestRunner.run(hotplug, request, quiet || json ? null : progressLines());
         String text = json ? Json.write(ResultView.record(result)) : ResultView.line(result);
         if (!result.succeeded()) {
@@ -448,6 +450,12 @@ public class DlparCommands {
 
     private PrintStream progress() {
         return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Who asked: the control socket's peer from the running command's session, else the local user. */
+    private static String principal() {
+        CommandSession session = CommandSession.Utils.current();
+        return Principals.of(session == null ? null : session.get(Principals.SESSION_VARIABLE));
     }
 
     /** Progress goes to a test's stream, or to the session when someone is watching. */

@@ -65,6 +65,17 @@ class DlparCommandsTest {
     }
 
     @Test
+    void dlparAndDrmgrRecordTheControlSocketsPeerOrElseTheLocalUser() throws Exception {
+        shell.run("hotplug:dlpar memory add count 1");
+        assertEquals("shell:" + System.getProperty("user.name"), sequencer.history(1).get(0).request().principal());
+
+        // The variable ControlServer sets for its peer, here set with Gogo's own assignment.
+        shell.run("hotplug.principal = uid:1000");
+        shell.run("hotplug:drmgr -c mem -a -q 1");
+        assertEquals("uid:1000", sequencer.history(1).get(0).request().principal());
+    }
+
+    @Test
     void malformedDlparCommandNamesTheToken() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shell.run("hotplug:dlpar memory frob count 1"));
         assertTrue(e.getMessage().contains("invalid action 'frob' (token 2): expected add or remove"), e.getMessage());

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.BundleContext;
@@ -42,6 +43,7 @@ import org.syshotplug.api.Phase;
 import org.syshotplug.api.RequestStatus;
 import org.syshotplug.shell.CommandHelp;
 import org.syshotplug.shell.DeviceRanges;
+import org.syshotplug.shell.Principals;
 import org.syshotplug.shell.RequestRunner;
 import org.syshotplug.shell.ResultView;
 import org.syshotplug.shell.Table;
@@ -280,7 +282,7 @@ public class HotplugCommands {
                     + " cpu:3 memory:100-131");
         }
         HotplugRequest.Builder b = HotplugRequest.builder(operation).targets(devices)
-                .force(force).dryRun(dryRun).origin("shell");
+                .force(force).dryRun(dryRun).origin("shell").principal(principal());
         if (params != null) {
             for (String pair : params.split(",")) {
                 if (pair.isBlank()) {
@@ -295,6 +297,12 @@ public class HotplugCommands {
             }
         }
         return b.build();
+    }
+
+    /** Who asked: the control socket's peer from the running command's session, else the local user. */
+    static String principal() {
+        CommandSession session = CommandSession.Utils.current();
+        return Principals.of(session == null ? null : session.get(Principals.SESSION_VARIABLE));
     }
 
     // ------------------------------------------------------------------ inspection

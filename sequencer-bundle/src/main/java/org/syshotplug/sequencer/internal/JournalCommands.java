@@ -96,7 +96,7 @@ public class JournalCommands {
         if (before == null) {
             return "nothing to acknowledge: the journal is off\n";
         }
-        Journal.Damage d = s.acknowledgeJournal(principal());
+        Journal.Damage d = s.acknowledgeJournal(HotplugCommands.principal());
         if (d == null) {
             return "nothing to acknowledge: the journal has no unacknowledged damage"
                     + (before.refusal() == null ? "" : "; requests are still refused: " + before.refusal().message())
@@ -105,10 +105,5 @@ public class JournalCommands {
         return "acknowledged the damage found " + d.found() + " (file kept as " + d.aside() + "; in doubt: "
                 + (d.inDoubt().isEmpty() ? "none named" : String.join(" ", d.inDoubt()))
                 + "): state-changing requests run again\n";
-    }
-
-    private static String principal() {
-        String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._@+-]", "_");
-        return "shell:" + (user.isEmpty() ? "unknown" : user);
     }
 }

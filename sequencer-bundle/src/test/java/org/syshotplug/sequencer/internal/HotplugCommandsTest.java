@@ -25,6 +25,7 @@ import org.syshotplug.api.Errno;
 import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
+import org.syshotplug.shell.Principals;
 import org.syshotplug.spi.HandlerProperties;
 import org.syshotplug.spi.HotplugException;
 import org.syshotplug.spi.HotplugHandler;
@@ -153,8 +154,32 @@ class HotplugCommandsTest {
 
         assertTrue(history.startsWith("ID"), history);
         assertTrue(history.contains("SUCCEEDED  online     cpu:1"), history);
-        assertTrue(history.matches("(?s).*shell +local +20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+.*"), history);
+        assertTrue(history.matches("(?s).*shell +shell:\\S+ +20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+.*"), history);
         assertEquals("no request is running or queued", requests);
+    }
+
+    @Test
+    void aRequestFromTheControlSocketRecordsItsPeerAndHistoryShowsIt() throws Exception {
+        // What ControlServer does before it runs a client's commands.
+        session.put(Principals.SESSION_VARIABLE, "uid:1000");
+
+        session.execute("hotplug:online cpu:1");
+
+        assertEquals("uid:1000", sequencer.history(1).get(0).request().principal());
+        assertTrue(session.execute("hotplug:history").toString().matches("(?s).*shell +uid:1000 +20[0-9]{2}-.*"));
+    }
+
+    @Test
+    void aRequestFromTheLocalConsoleRecordsTheUserTheRuntimeRunsAs() throws Exception {
+        session.execute("hotplug:offline --dry-run cpu:0");
+
+        assertEquals("shell:" + System.getProperty("user.name"), sequencer.history(1).get(0).request().principal());
+    }
+
+    @Test
+    void outsideAGogoCommandTheLocalUserIsUsed() {
+        assertEquals("shell:" + System.getProperty("user.name"),
+                HotplugCommands.request(Operation.OFFLINE, false, false, "", new String[] {"cpu:1"}).principal());
     }
 
     @Test

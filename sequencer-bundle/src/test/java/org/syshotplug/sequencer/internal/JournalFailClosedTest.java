@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +28,7 @@ import org.syshotplug.api.HotplugRequest;
 import org.syshotplug.api.HotplugResult;
 import org.syshotplug.api.Operation;
 import org.syshotplug.api.Outcome;
+import org.syshotplug.shell.Principals;
 
 /**
  * Fail closed through the sequencer: a damaged journal is reported (IN_DOUBT results, events,
@@ -69,6 +76,24 @@ class JournalFailClosedTest {
         return s;
     }
 
+    /** {@code hotplug:journal ack} in a Gogo session such as the control socket opens for its peer. */
+    private static String ackThroughTheControlSocket(JournalCommands commands, String peer) throws Exception {
+        ThreadIOImpl threadIO = new ThreadIOImpl();
+        threadIO.start();
+        CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
+        processor.addCommand("hotplug", commands, "journal");
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+        try {
+            session.put(Principals.SESSION_VARIABLE, peer);
+            return session.execute("hotplug:journal ack").toString();
+        } finally {
+            session.close();
+            processor.stop();
+            threadIO.stop();
+        }
+    }
+
     private static HotplugRequest offline(String id) {
         return HotplugRequest.builder(Operation.OFFLINE).id(id).target(DeviceRef.cpu(1)).build();
     }
@@ -112,7 +137,9 @@ class JournalFailClosedTest {
 
         JournalCommands shell = new JournalCommands(after);
         assertTrue(shell.journal().contains("refusing state-changing requests"), shell.journal());
-        assertTrue(shell.journal("ack").startsWith("acknowledged the damage"));
+        assertTrue(ackThroughTheControlSocket(shell, "uid:1000").startsWith("acknowledged the damage"));
+        assertTrue(new String(Files.readAllBytes(damaged), StandardCharsets.UTF_8).contains("\tK\tuid:1000\t"),
+                "the journal names who acknowledged");
         assertEquals(Outcome.SUCCEEDED, after.submit(offline("after-ack")).getValue().outcome());
         assertTrue(shell.journal("ack").startsWith("nothing to acknowledge"));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> shell.journal("fix"));
