@@ -52,7 +52,7 @@ final class ControlServer implements AutoCloseable {
     /** A request is a handful of commands; anything this big is not one. */
     static final int MAX_REQUEST_BYTES = 1 << 20;
     /** Session variables a command may read to learn who asked and through which door. */
-    static final String PRINCIPAL_VARIABLE = "hotplug.principal";
+    static final String PRINCIPAL_VARIABLE = org.syshotplug.shell.Principals.SESSION_VARIABLE;
     static final String ORIGIN_VARIABLE = "hotplug.origin";
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
