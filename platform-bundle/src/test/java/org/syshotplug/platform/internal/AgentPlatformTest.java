@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.component.ComponentContext;
 import org.syshotplug.api.Errno;
 import org.syshotplug.platform.SystemFileException;
 import org.syshotplug.platform.internal.agent.HostAgent;
@@ -23,28 +21,20 @@ class AgentPlatformTest {
     @TempDir
     Path sandbox;
 
-    private static ComponentContext recording(List<String> calls) {
-        return (ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
-                new Class<?>[] {ComponentContext.class}, (proxy, method, args) -> {
-                    calls.add(method.getName() + " " + args[0]);
-                    return null;
-                });
-    }
-
     @Test
     void agentModeEnablesOnlyTheAgentComponentAndLeavingItDisablesIt() {
         List<String> calls = new ArrayList<>();
         PlatformModeSelector selector = new PlatformModeSelector();
 
-        selector.apply(recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent", "agentSocket", "/run/g/agent.sock")));
-        selector.apply(recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent", "agentSocket", "/run/h/agent.sock")));
+        selector.apply(PlatformComponentsTest.recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent", "agentSocket", "/run/g/agent.sock")));
+        selector.apply(PlatformComponentsTest.recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent", "agentSocket", "/run/h/agent.sock")));
 
         assertEquals(List.of("disableComponent " + LinuxPlatform.NAME, "disableComponent " + SimulatedPlatform.NAME,
                 "enableComponent " + AgentPlatform.NAME, "disableComponent " + LinuxPlatform.NAME,
                 "disableComponent " + SimulatedPlatform.NAME), calls);
         calls.clear();
 
-        selector.apply(recording(calls), PlatformComponentsTest.config(Map.of("mode", "linux")));
+        selector.apply(PlatformComponentsTest.recording(calls), PlatformComponentsTest.config(Map.of("mode", "linux")));
 
         assertEquals(List.of("disableComponent " + AgentPlatform.NAME, "disableComponent " + SimulatedPlatform.NAME,
                 "enableComponent " + LinuxPlatform.NAME), calls);
@@ -54,7 +44,7 @@ class AgentPlatformTest {
     void agentModeWithoutSocketRegistersNothing() {
         List<String> calls = new ArrayList<>();
 
-        new PlatformModeSelector().apply(recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent")));
+        new PlatformModeSelector().apply(PlatformComponentsTest.recording(calls), PlatformComponentsTest.config(Map.of("mode", "agent")));
 
         assertEquals(List.of("disableComponent " + LinuxPlatform.NAME, "disableComponent " + SimulatedPlatform.NAME),
                 calls);

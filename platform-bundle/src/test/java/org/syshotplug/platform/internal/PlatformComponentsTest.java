@@ -27,7 +27,8 @@ class PlatformComponentsTest {
                 });
     }
 
-    private static ComponentContext recording(List<String> calls) {
+    /** A ComponentContext that records enable/disable calls. */
+    static ComponentContext recording(List<String> calls) {
         return (ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
                 new Class<?>[] {ComponentContext.class}, (proxy, method, args) -> {
                     calls.add(method.getName() + " " + args[0]);
