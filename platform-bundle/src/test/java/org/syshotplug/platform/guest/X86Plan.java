@@ -21,7 +21,16 @@ record X86Plan(List<Step> steps) {
     }
 
     static X86Plan load() throws IOException {
-        try (InputStream in = X86Plan.class.getResourceAsStream("/x86-guest/plan.txt")) {
+        return load("offline");
+    }
+
+    /** The plan for a boot with this {@code memhp_default_state}: {@code plan.txt} for offline, else {@code plan-<state>.txt}. */
+    static X86Plan load(String memhpDefaultState) throws IOException {
+        String name = memhpDefaultState.equals("offline") ? "plan.txt" : "plan-" + memhpDefaultState + ".txt";
+        try (InputStream in = X86Plan.class.getResourceAsStream("/x86-guest/" + name)) {
+            if (in == null) {
+                throw new IOException("no test resource x86-guest/" + name);
+            }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
