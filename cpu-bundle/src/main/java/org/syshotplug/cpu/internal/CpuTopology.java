@@ -77,13 +77,38 @@ final class CpuTopology {
         private BitSet present;
         private BitSet online;
         private List<CpuhpState> states;
+        // The online file hotpluggable() read last, for the online() that follows for the same CPU.
+        private int readId = -1;
+        private String readPath;
+        private String readValue;
+        private SystemFileException readFailure;
 
         private Reading() {
         }
 
-        /** True if the CPU has an {@code online} file; the kernel leaves it out for CPUs that cannot go offline. */
+        /**
+         * True if the CPU has an {@code online} file; the kernel leaves it out for CPUs that cannot go offline.
+         * Answered by reading the file, not by an existence check: the {@link #online} that follows for the
+         * same CPU takes that reading, so a handler call pays one file access instead of two (each costs a
+         * path check and a real-path walk: measured on a live VM, about a sixth of a cold handler call).
+         */
         boolean hotpluggable(int id) {
-            return files.exists(KernelPaths.cpu(id, ONLINE));
+            String path = KernelPaths.cpu(id, ONLINE);
+            readId = -1;
+            try {
+                readValue = files.readValue(path);
+                readFailure = null;
+            } catch (SystemFileException e) {
+                // Anything but ENOENT is asked the old way, and a file that is there but unreadable fails at online().
+                if (e.errno() == Errno.ENOENT || !files.exists(path)) {
+                    return false;
+                }
+                readValue = null;
+                readFailure = e;
+            }
+            readId = id;
+            readPath = path;
+            return true;
         }
 
         /** True if {@code cpuN} exists; a hot-pluggable CPU has proved it already by its online file. */
@@ -99,11 +124,23 @@ final class CpuTopology {
         }
 
         /**
-         * The CPU's own online file where it has one, else the online mask. The file is read again at
-         * every call: the execute handler decides its write and the undo it journals on it.
+         * The CPU's own online file where it has one, else the online mask. The file is read afresh for
+         * every handler call (the one read {@link #hotpluggable} made for this CPU just before, else now):
+         * the execute handler decides its write and the undo it journals on it.
          */
         boolean online(int id, boolean hotpluggable) throws SystemFileException {
-            return hotpluggable ? onlineValue(KernelPaths.cpu(id, ONLINE)) : onlineMask().get(id);
+            if (!hotpluggable) {
+                return onlineMask().get(id);
+            }
+            if (readId != id) {
+                return onlineValue(KernelPaths.cpu(id, ONLINE));
+            }
+            // The reading hotpluggable() just made, used once: a second call reads the file again.
+            readId = -1;
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            return onlineValue(readPath, readValue);
         }
 
         /** The online mask as read by this call; the caller must not change it. */
@@ -129,7 +166,10 @@ final class CpuTopology {
 
     /** The kernel prints exactly 0 or 1 (drivers/base/core.c online_show); anything else is not a state. */
     private boolean onlineValue(String path) throws SystemFileException {
-        String value = files.readValue(path);
+        return onlineValue(path, files.readValue(path));
+    }
+
+    private static boolean onlineValue(String path, String value) throws SystemFileException {
         if (!value.equals("0") && !value.equals("1")) {
             throw new SystemFileException(Errno.EIO, path, null, "expected 0 or 1, read '"
                     + CpuList.printable(value) + "'", null);

@@ -19,8 +19,10 @@ import org.syshotplug.api.Outcome;
 import org.syshotplug.api.Progress;
 import org.syshotplug.platform.KernelPaths;
 import org.syshotplug.platform.SystemFileException;
+import org.syshotplug.platform.SystemFiles;
 import org.syshotplug.platform.internal.sim.SimConfig;
 import org.syshotplug.platform.internal.sim.SimulatedMachine;
+import org.syshotplug.platform.testing.ForwardingFiles;
 import org.syshotplug.platform.testing.RecordingHandler;
 import org.syshotplug.platform.testing.WriteFaults;
 import org.syshotplug.sequencer.internal.Sequencer;
@@ -116,6 +118,44 @@ class CpuHandlersOnSimulatedMachineTest {
         assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
         assertEquals(Errno.EPERM, result.error().errno());
         assertTrue(result.error().message().contains("not hot-pluggable"), result.error().message());
+    }
+
+    @Test
+    void eachHandlerCallReadsTheCpuOnlineFileOnceAndAsksNoExistsOfIt() throws Exception {
+        CountingReads counted = new CountingReads(machine);
+        SystemFiles files = new ForwardingFiles(counted) {
+            @Override
+            public boolean exists(String path) {
+                throw new AssertionError("exists asked of " + path);
+            }
+        };
+        try (Sequencer chain = Chains.cpuChain(files)) {
+            HotplugResult result = Chains.run(chain, HotplugRequest.of(Operation.OFFLINE, DeviceRef.cpu(2)));
+
+            assertEquals(Outcome.SUCCEEDED, result.outcome(), result.summary());
+            assertEquals(2, counted.reads(KernelPaths.cpu(2, "online")), "validate once, execute once");
+        }
+    }
+
+    @Test
+    void cpuOnlineFileThatIsThereButUnreadableRefusesTheRequestAsBefore() throws Exception {
+        SystemFiles files = new ForwardingFiles(machine) {
+            @Override
+            public String read(String path) throws SystemFileException {
+                if (path.equals(KernelPaths.cpu(2, "online"))) {
+                    throw new SystemFileException(Errno.EIO, path, null);
+                }
+                return super.read(path);
+            }
+        };
+        try (Sequencer chain = Chains.cpuChain(files)) {
+            HotplugResult result = Chains.run(chain, HotplugRequest.of(Operation.OFFLINE, DeviceRef.cpu(2)));
+
+            assertEquals(Outcome.REJECTED, result.outcome(), result.summary());
+            assertEquals(Errno.EIO, result.error().errno());
+            assertTrue(result.error().message().contains("cannot read the CPU state"), result.error().message());
+            assertTrue(online(2));
+        }
     }
 
     @Test
