@@ -77,16 +77,14 @@ public final class OwnershipLock implements AutoCloseable {
             throw new LaunchException("kernel root " + root + " cannot be resolved: " + SysHotplugRuntime.rootMessage(e), e);
         }
         Path dir = kernelLockDir();
-        Path file = dir.resolve("kernel-" + digest(canonical.toString()) + ".lock");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new LaunchException("cannot create " + dir + " for the kernel lock of " + canonical + ": "
                     + SysHotplugRuntime.rootMessage(e) + " (run as root, or set -D" + KERNEL_LOCKS_PROPERTY + "=DIR)", e);
         }
-        return take(file, pid -> "the kernel under " + canonical + " is already driven by " + holder(pid)
-                + holderData(file) + " (lock " + file + "): one runtime per kernel",
-                " " + canonical + " " + dataDir.toAbsolutePath());
+        return driven(dir.resolve("kernel-" + digest(canonical.toString()) + ".lock"), "the kernel under " + canonical,
+                canonical, dataDir);
     }
 
     /**
@@ -107,11 +105,14 @@ public final class OwnershipLock implements AutoCloseable {
         } catch (IOException e) {
             throw new LaunchException("agent socket " + socket + " cannot be resolved: " + SysHotplugRuntime.rootMessage(e), e);
         }
-        Path dir = agentLockDir();
-        Path file = dir.resolve("agent-" + digest(canonical.toString()) + ".lock");
-        return take(file, pid -> "the guest kernel behind agent socket " + canonical + " is already driven by " + holder(pid)
-                + holderData(file) + " (lock " + file + "): one runtime per kernel",
-                " " + canonical + " " + dataDir.toAbsolutePath());
+        return driven(agentLockDir().resolve("agent-" + digest(canonical.toString()) + ".lock"),
+                "the guest kernel behind agent socket " + canonical, canonical, dataDir);
+    }
+
+    /** One runtime per kernel, whichever way it is reached: the lock file's text names the holder's data folder. */
+    private static OwnershipLock driven(Path file, String kernel, Path canonical, Path dataDir) throws LaunchException {
+        return take(file, pid -> kernel + " is already driven by " + holder(pid) + holderData(file) + " (lock " + file
+                + "): one runtime per kernel", " " + canonical + " " + dataDir.toAbsolutePath());
     }
 
     private static Path agentLockDir() throws LaunchException {
