@@ -80,14 +80,19 @@ final class AgentProbe {
         try {
             mode = (Integer) Files.getAttribute(socket, "unix:mode");
         } catch (NoSuchFileException e) {
-            throw new LaunchException("agent socket " + socket + " does not exist: start the guest first "
-                    + "(tools/x86-acpi-guest/run.sh WORKDIR leaves WORKDIR/agent.sock)", e);
+            throw missing(socket, e);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return; // the connect below says what is wrong
         }
         if ((mode & S_IFMT) != S_IFSOCK) {
             throw new LaunchException("agent socket " + socket + " is not a unix socket");
         }
+    }
+
+    /** Said alike by the agent lock, which meets a missing socket first, and by the probe. */
+    static LaunchException missing(Path socket, NoSuchFileException e) {
+        return new LaunchException("agent socket " + socket + " does not exist: start the guest first "
+                + "(tools/x86-acpi-guest/run.sh WORKDIR leaves WORKDIR/agent.sock)", e);
     }
 
     private static String handshake(SocketChannel channel, Selector selector, Path socket, Duration timeout, long deadline)

@@ -100,8 +100,7 @@ public final class OwnershipLock implements AutoCloseable {
         try {
             canonical = socket.toRealPath();
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new LaunchException("agent socket " + socket + " does not exist: start the guest first "
-                    + "(tools/x86-acpi-guest/run.sh WORKDIR leaves WORKDIR/agent.sock)", e);
+            throw AgentProbe.missing(socket, e);
         } catch (IOException e) {
             throw new LaunchException("agent socket " + socket + " cannot be resolved: " + SysHotplugRuntime.rootMessage(e), e);
         }
