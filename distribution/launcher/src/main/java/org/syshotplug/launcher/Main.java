@@ -358,8 +358,9 @@ public final class Main {
                         : PLATFORM_CFG + ": mode agent needs " + Config.PLATFORM_AGENT_SOCKET + ": " + AGENT_SOCKET_HINT);
             }
         } else if (options.agentSocket() != null) {
+            // parse() refused --agent-socket with any other --platform, so the mode here is the file's.
             throw new IllegalArgumentException("--agent-socket goes with --platform agent; the platform is " + effective
-                    + (options.platform() != null ? "" : " (" + PLATFORM_CFG + ")"));
+                    + " (" + PLATFORM_CFG + ")");
         }
         String profile = cfg.getProperty("profile", "x86-acpi").strip();
         boolean simulated = effective.equals("simulated");
