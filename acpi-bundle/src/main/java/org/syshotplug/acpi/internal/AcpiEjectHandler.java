@@ -232,9 +232,14 @@ public class AcpiEjectHandler implements HotplugHandler {
         long limit = completionTimeout.toNanos();
         long nextNote = NOTE_EVERY.toNanos();
         Map<String, String> seenOffline = new LinkedHashMap<>();
-        while (!ejected(o, nodes)) {
+        while (!gone(o)) {
             long waited = System.nanoTime() - start;
+            // The states read each round also answer whether every device is gone (ejected's other test),
+            // so each device's folder is looked up once a round, not twice.
             Map<String, String> now = states(nodes);
+            if (!nodes.isEmpty() && now.isEmpty()) {
+                return;
+            }
             for (String node : nodes) {
                 String was = before.get(node);
                 String is = now.get(node);
