@@ -1,5 +1,7 @@
 package org.syshotplug.platform.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -89,21 +91,25 @@ public class SimulatorCommands {
             throw new IllegalStateException("only the simulated x86-acpi-qemu machine has a QEMU monitor (profile "
                     + "x86-acpi-qemu)");
         }
-        StringBuilder out = new StringBuilder(monitor.hmp(command.replaceAll("\\p{Cc}", " ")));
+        List<String> out = new ArrayList<>();
+        String answer = monitor.hmp(command.replaceAll("\\p{Cc}", " "));
+        if (!answer.isEmpty()) {
+            out.add(answer);
+        }
         try {
             if (!sim.awaitHotplugIdle(java.time.Duration.ofSeconds(10))) {
-                out.append(out.length() > 0 ? "\n" : "").append("(the guest kernel is still busy)");
+                out.add("(the guest kernel is still busy)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         for (String ost : monitor.takeOstReports()) {
-            out.append(out.length() > 0 ? "\n" : "").append("_OST ").append(ost);
+            out.add("_OST " + ost);
         }
         for (String line : monitor.takeKernelLog()) {
-            out.append(out.length() > 0 ? "\n" : "").append("kernel: ").append(line);
+            out.add("kernel: " + line);
         }
-        return out.toString();
+        return String.join("\n", out);
     }
 
     static int notifyValue(String text) {

@@ -2,8 +2,10 @@ package org.syshotplug.platform.internal.sim;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.syshotplug.api.Errno;
 import org.syshotplug.platform.PlatformEvents;
 
@@ -600,7 +602,7 @@ public final class AcpiNamespace {
                 x.blocks.forEach(b -> devices.add(new Physical(false, b)));
             }
         }
-        Map<Physical, SimMemory.Zone> putOnline = new LinkedHashMap<>();
+        Set<Physical> putOnline = new LinkedHashSet<>();
         Physical errdev = null;
         for (Physical p : devices) {
             try {
@@ -612,7 +614,7 @@ public final class AcpiNamespace {
         if (errdev != null) {
             errdev = null;
             for (Physical p : devices) {
-                if (putOnline.containsKey(p)) {
+                if (putOnline.contains(p)) {
                     continue;
                 }
                 try {
@@ -624,8 +626,7 @@ public final class AcpiNamespace {
             }
             if (errdev != null) {
                 tree.kernelLog().print(errdev.devName() + ": Offline failed.");
-                for (Map.Entry<Physical, SimMemory.Zone> back : putOnline.entrySet()) {
-                    Physical p = back.getKey();
+                for (Physical p : putOnline) {
                     if (p.cpu()) {
                         cpus.deviceOnline(p.id());
                     } else {
@@ -669,11 +670,10 @@ public final class AcpiNamespace {
         firmware.ej0(o);
     }
 
-    private void offline(Physical p, Map<Physical, SimMemory.Zone> putOnline) throws KernelErrno {
-        SimMemory.Zone zone = p.cpu() ? null : memory.zoneOf(p.id());
+    private void offline(Physical p, Set<Physical> putOnline) throws KernelErrno {
         int rc = p.cpu() ? cpus.deviceOffline(p.id()) : memory.deviceOffline(p.id());
         if (rc == 0) {
-            putOnline.put(p, zone);
+            putOnline.add(p);
         }
     }
 

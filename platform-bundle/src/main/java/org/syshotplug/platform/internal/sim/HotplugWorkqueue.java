@@ -78,10 +78,4 @@ public final class HotplugWorkqueue {
             return true;
         }
     }
-
-    public boolean isIdle() {
-        synchronized (idle) {
-            return pending == 0;
-        }
-    }
 }

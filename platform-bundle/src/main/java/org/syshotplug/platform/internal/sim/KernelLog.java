@@ -23,9 +23,4 @@ public final class KernelLog {
         lines.clear();
         return out;
     }
-
-    /** Every line not yet taken. */
-    public synchronized List<String> peek() {
-        return List.copyOf(lines);
-    }
 }

@@ -229,12 +229,6 @@ public final class SimCpus {
         return 0;
     }
 
-    /** The lowest CPU number not present: the number the kernel gives a hot-added processor. */
-    public int lowestFree() {
-        int cpu = present.nextClearBit(0);
-        return cpu < possible ? cpu : -1;
-    }
-
     /** kernel/cpu.c target_store: writing a state moves there without the device core. */
     private void storeTarget(int cpu, String value) throws KernelErrno {
         int target = KernelText.kstrtoint(value);

@@ -260,12 +260,6 @@ public final class SimMemory {
         }
     }
 
-    /** The zone an online block is in; null when offline or absent. */
-    public Zone zoneOf(int id) {
-        Block b = blocks.get(id);
-        return b == null || !b.online ? null : b.zone;
-    }
-
     /** An online block shows its zone; an offline one the default zone first, then the others allowed. */
     private String validZones(Block b, int id) {
         if (b.noZone) {
